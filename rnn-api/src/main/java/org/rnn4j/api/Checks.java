@@ -1,0 +1,103 @@
+package org.rnn4j.api;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * Argument checks shared by every entry point. Each throws {@link IllegalArgumentException} whose message names the
+ * argument and gives the expected and actual value. Shape, rank and type checks read only Java-side metadata, so they
+ * run before any native computation; {@link #finite} runs one read-only native reduction.
+ */
+public final class Checks {
+    /** Marks a dimension that may have any size in {@link #shape}. */
+    public static final long ANY = -1;
+
+    private Checks() {
+    }
+
+    public static <T> T notNull(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    /**
+     * Checks rank and sizes. {@code expected} may contain {@link #ANY}; {@code meaning} names the dimensions for the
+     * message, e.g. {@code "[time, batch, inputSize]"}.
+     */
+    public static INDArray shape(INDArray array, String name, String meaning, long... expected) {
+        notNull(array, name);
+        long[] actual = array.shape();
+        boolean ok = actual.length == expected.length;
+        for (int i = 0; ok && i < expected.length; i++) {
+            ok = expected[i] == ANY || expected[i] == actual[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(name + " must have shape " + meaning + " = " + format(expected)
+                    + " but has shape " + Arrays.toString(actual) + " (rank " + actual.length + ")");
+        }
+        return array;
+    }
+
+    public static INDArray dataType(INDArray array, DataType expected, String name) {
+        notNull(array, name);
+        if (array.dataType() != expected) {
+            throw new IllegalArgumentException(name + " must have data type " + expected + " but has "
+                    + array.dataType());
+        }
+        return array;
+    }
+
+    /** Rejects NaN and infinite values (one native reduction, after the shape checks). */
+    public static INDArray finite(INDArray array, String name) {
+        notNull(array, name);
+        if (array.length() > 0 && (BooleanIndexing.or(array, Conditions.isNan())
+                || BooleanIndexing.or(array, Conditions.isInfinite()))) {
+            throw new IllegalArgumentException(name + " contains NaN or infinite values");
+        }
+        return array;
+    }
+
+    /** Rejects arrays of a non-floating type; rnn4j computes in float32 or float64 only. */
+    public static DataType floatingType(DataType type, String name) {
+        Objects.requireNonNull(type, name);
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException(name + " must be FLOAT or DOUBLE but is " + type);
+        }
+        return type;
+    }
+
+    public static int positive(int value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0 but is " + value);
+        }
+        return value;
+    }
+
+    public static double positiveFinite(double value, String name) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0 but is " + value);
+        }
+        return value;
+    }
+
+    public static double nonNegativeFinite(double value, String name) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number >= 0 but is " + value);
+        }
+        return value;
+    }
+
+    static String format(long[] shape) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(shape[i] == ANY ? "*" : Long.toString(shape[i]));
+        }
+        return b.append(']').toString();
+    }
+}

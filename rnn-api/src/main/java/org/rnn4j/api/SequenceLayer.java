@@ -1,0 +1,55 @@
+package org.rnn4j.api;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A recurrent layer over whole sequences: {@code [T, batch, inputSize]} in, {@code [T, batch, outputSize]} out,
+ * with backpropagation through time.
+ *
+ * <p>Call order for training: {@link #forward} returns a {@link Trace}; read its outputs; pass it once to
+ * {@link #backward}, with the parameters unchanged in between. {@code backward} adds (+=) parameter gradients into
+ * {@link #gradients()} and may reuse the trace's buffers, so read the outputs before calling it. For inference only,
+ * call {@code forward} and drop the trace.
+ */
+public interface SequenceLayer {
+    int inputSize();
+
+    int hiddenSize();
+
+    int outputSize();
+
+    int stateArity();
+
+    DataType dataType();
+
+    Parameters parameters();
+
+    Parameters gradients();
+
+    /**
+     * @param input   {@code [T, batch, inputSize]}, {@code T >= 1}, finite values
+     * @param initial the state before the first step, or {@code null} for zeros
+     */
+    Trace forward(INDArray input, State initial);
+
+    /**
+     * @param trace              what {@link #forward} returned
+     * @param outputGradients    {@code dL/doutputs}, {@code [T, batch, outputSize]}, or {@code null} for zero
+     * @param finalStateGradient {@code dL/dfinalState}, or {@code null} for zero
+     */
+    Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient);
+
+    /** The result of a forward pass. */
+    interface Trace {
+        /** Outputs of every step, {@code [T, batch, outputSize]}. */
+        INDArray outputs();
+
+        /** The state after the last step. */
+        State finalState();
+    }
+
+    /** {@code dL/dinput} ({@code [T, batch, inputSize]}) and {@code dL/dinitialState}. */
+    record Gradient(INDArray inputGradients, State initialStateGradient) {
+    }
+}

@@ -1,0 +1,152 @@
+package org.rnn4j.nd4j.layer;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.api.Cell;
+import org.rnn4j.api.Checks;
+import org.rnn4j.api.ParameterLayout;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.api.State;
+import org.rnn4j.nd4j.Backend;
+import org.rnn4j.nd4j.cell.CellSpec;
+
+/**
+ * Runs any {@link Cell} over a sequence, one {@code forward} call per step, and backpropagates through time one
+ * {@code backward} call per step. It is the readable reference that fused kernels are tested against, and the way to
+ * use a cell of your own in a model. It is not fast: each step makes several native calls.
+ */
+public final class CellLoop implements SequenceLayer {
+    private final Cell cell;
+
+    public CellLoop(Cell cell) {
+        Backend.ensureReady();
+        this.cell = Checks.notNull(cell, "cell");
+    }
+
+    /** A {@link RecurrentSpec} that builds a {@code CellLoop} over the cells of {@code cellSpec}. */
+    public static RecurrentSpec spec(CellSpec cellSpec) {
+        Checks.notNull(cellSpec, "cellSpec");
+        return new RecurrentSpec() {
+            @Override
+            public int inputSize() {
+                return cellSpec.inputSize();
+            }
+
+            @Override
+            public int outputSize() {
+                return cellSpec.outputSize();
+            }
+
+            @Override
+            public ParameterLayout layout() {
+                return cellSpec.layout();
+            }
+
+            @Override
+            public void initialize(Parameters parameters, SplittableRandom random) {
+                cellSpec.initialize(parameters, random);
+            }
+
+            @Override
+            public SequenceLayer create(Parameters parameters, Parameters gradients) {
+                return new CellLoop(cellSpec.createCell(parameters, gradients));
+            }
+        };
+    }
+
+    public Cell cell() {
+        return cell;
+    }
+
+    @Override
+    public Trace forward(INDArray input, State initial) {
+        Inputs.sequence(input, "input", cell.inputSize(), dataType());
+        long steps = input.size(0);
+        long batch = input.size(1);
+        State state = Inputs.state(initial, "initial", cell.stateArity(), batch, cell.hiddenSize(), dataType());
+        if (state == null) {
+            state = State.zeros(cell.stateArity(), batch, cell.hiddenSize(), dataType());
+        }
+        INDArray outputs = Nd4j.create(dataType(), steps, batch, cell.outputSize());
+        Cell.Step[] trace = new Cell.Step[Math.toIntExact(steps)];
+        for (int t = 0; t < steps; t++) {
+            trace[t] = cell.forward(state, at(input, t).dup());
+            at(outputs, t).assign(trace[t].output());
+            state = trace[t].next();
+        }
+        return new LoopTrace(this, outputs, state, trace);
+    }
+
+    @Override
+    public Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        LoopTrace loop = LoopTrace.from(trace, this);
+        long steps = loop.steps.length;
+        long batch = loop.outputs.size(1);
+        Inputs.gradient(outputGradients, "outputGradients", "[time, batch, outputSize]", dataType(),
+                steps, batch, cell.outputSize());
+        Inputs.state(finalStateGradient, "finalStateGradient", cell.stateArity(), batch, cell.hiddenSize(),
+                dataType());
+        INDArray inputGradients = Nd4j.create(dataType(), steps, batch, cell.inputSize());
+        State dNext = finalStateGradient;
+        for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
+            INDArray dOut = outputGradients == null ? null : at(outputGradients, t);
+            Cell.StepGradient g = cell.backward(loop.steps[t], dOut, dNext);
+            at(inputGradients, t).assign(g.inputGradient());
+            dNext = g.previousStateGradient();
+        }
+        return new Gradient(inputGradients, dNext);
+    }
+
+    private static INDArray at(INDArray sequence, long t) {
+        return sequence.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    @Override
+    public int inputSize() {
+        return cell.inputSize();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return cell.hiddenSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return cell.outputSize();
+    }
+
+    @Override
+    public int stateArity() {
+        return cell.stateArity();
+    }
+
+    @Override
+    public DataType dataType() {
+        return cell.dataType();
+    }
+
+    @Override
+    public Parameters parameters() {
+        return cell.parameters();
+    }
+
+    @Override
+    public Parameters gradients() {
+        return cell.gradients();
+    }
+
+    private record LoopTrace(CellLoop owner, INDArray outputs, State finalState, Cell.Step[] steps)
+            implements Trace {
+        static LoopTrace from(Trace trace, CellLoop owner) {
+            if (!(trace instanceof LoopTrace t) || t.owner != owner) {
+                throw new IllegalArgumentException("trace must come from this layer's forward");
+            }
+            return t;
+        }
+    }
+}

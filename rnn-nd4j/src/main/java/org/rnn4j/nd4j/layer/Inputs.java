@@ -1,0 +1,54 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnn4j.api.Checks;
+import org.rnn4j.api.State;
+
+/** The checks every sequence layer runs on its arguments, before any computation. */
+public final class Inputs {
+    private Inputs() {
+    }
+
+    /** Checks a {@code [T, batch, inputSize]} input of the given type with {@code T, batch >= 1} and finite values. */
+    public static INDArray sequence(INDArray input, String name, long inputSize, DataType type) {
+        Checks.shape(input, name, "[time, batch, inputSize]", Checks.ANY, Checks.ANY, inputSize);
+        if (input.size(0) < 1) {
+            throw new IllegalArgumentException(name + " must have at least one time step but has shape "
+                    + java.util.Arrays.toString(input.shape()));
+        }
+        if (input.size(1) < 1) {
+            throw new IllegalArgumentException(name + " must have at least one sequence (batch >= 1) but has shape "
+                    + java.util.Arrays.toString(input.shape()));
+        }
+        Checks.dataType(input, type, name);
+        return Checks.finite(input, name);
+    }
+
+    /** Checks an optional state (null passes) against arity, batch, hidden size and type, and that it is finite. */
+    public static State state(State state, String name, int arity, long batch, long hidden, DataType type) {
+        if (state == null) {
+            return null;
+        }
+        state.check(name, arity, batch, hidden, type);
+        for (int i = 0; i < arity; i++) {
+            Checks.finite(state.get(i), name + "[" + i + "]");
+        }
+        return state;
+    }
+
+    /** Checks an optional gradient (null passes) of an exact shape and type. */
+    public static INDArray gradient(INDArray gradient, String name, String meaning, DataType type, long... shape) {
+        if (gradient == null) {
+            return null;
+        }
+        Checks.shape(gradient, name, meaning, shape);
+        Checks.dataType(gradient, type, name);
+        return Checks.finite(gradient, name);
+    }
+
+    /** A c-order contiguous array with the same values: {@code array} itself when it already is one. */
+    public static INDArray contiguous(INDArray array) {
+        return array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
+    }
+}
