@@ -17,7 +17,7 @@ import org.rnn4j.api.Activation;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.GradientCheck;
+import org.rnn4j.testkit.GradientCheck;
 import org.rnn4j.nd4j.cell.VanillaRnn;
 
 class VanillaRnnLayerTest {

@@ -1,4 +1,4 @@
-package org.rnn4j.nd4j;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

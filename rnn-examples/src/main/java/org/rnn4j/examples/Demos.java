@@ -1,0 +1,29 @@
+package org.rnn4j.examples;
+
+import org.rnn4j.examples.article.SimpleRnnTraining;
+import org.rnn4j.examples.article.WorkedExample;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The launcher: lists the demos; runs the one named, or the worked example when none is. */
+@Command(name = "rnn4j-demos", mixinStandardHelpOptions = true,
+        description = "rnn4j demos. Without a demo name, runs worked-example.",
+        subcommands = {WorkedExample.class, SimpleRnnTraining.class})
+public final class Demos implements Runnable {
+    @Override
+    public void run() {
+        CommandLine cl = new CommandLine(this);
+        System.out.println("Demos (run one with: mvn -q -pl rnn-examples -am compile exec:java -Dexec.args=\"NAME\"):");
+        cl.getSubcommands().forEach((name, sub) -> System.out.printf("  %-16s %s%n", name,
+                String.join(" ", sub.getCommandSpec().usageMessage().description())));
+        System.out.println();
+        new CommandLine(new WorkedExample()).execute();
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Demos()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+}

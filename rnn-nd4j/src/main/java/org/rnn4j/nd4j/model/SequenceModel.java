@@ -1,0 +1,189 @@
+package org.rnn4j.nd4j.model;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.api.Checks;
+import org.rnn4j.api.Loss;
+import org.rnn4j.api.Model;
+import org.rnn4j.api.ParameterLayout;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.nd4j.Backend;
+import org.rnn4j.nd4j.layer.Dense;
+import org.rnn4j.nd4j.layer.DenseLayer;
+import org.rnn4j.nd4j.layer.RecurrentSpec;
+
+/**
+ * A recurrent layer followed by an optional dense head, applied at every step or at the last step only:
+ * <pre>
+ *   input [T, B, I] → recurrent → [T, B, H] → (ALL_STEPS: every step | LAST_STEP: step T-1 → [B, H]) → head
+ *   predictions: ALL_STEPS [T, B, O], LAST_STEP [B, O]    (O = H when there is no head)
+ * </pre>
+ * Parameters are named {@code rnn.<name>} and {@code head.<name>} in one flat buffer. The article's network
+ * {@code h_t = σ(W_xh·x_t + W_hh·h_{t-1})}, {@code o_t = σ(W_ho·h_t)} is a sigmoid {@code VanillaRnn} without biases
+ * and a sigmoid {@link Dense} head without bias, at all steps.
+ *
+ * <p>Defaults: no head, {@link OutputMode#ALL_STEPS}, float32, seed 0.
+ */
+public final class SequenceModel implements Model {
+    /** Which steps feed the head. */
+    public enum OutputMode { ALL_STEPS, LAST_STEP }
+
+    public static final OutputMode DEFAULT_OUTPUT_MODE = OutputMode.ALL_STEPS;
+    public static final DataType DEFAULT_DATA_TYPE = DataType.FLOAT;
+    public static final long DEFAULT_SEED = 0;
+
+    private final OutputMode outputMode;
+    private final Parameters parameters;
+    private final Parameters gradients;
+    private final SequenceLayer recurrent;
+    private final DenseLayer head;
+
+    private SequenceModel(Builder b) {
+        Backend.ensureReady();
+        RecurrentSpec rnn = Checks.notNull(b.recurrent, "recurrent");
+        if (b.head != null && b.head.inputSize() != rnn.outputSize()) {
+            throw new IllegalArgumentException("head must have inputSize " + rnn.outputSize()
+                    + " (the recurrent layer's outputSize) but has " + b.head.inputSize());
+        }
+        ParameterLayout.Builder layout = ParameterLayout.builder().add("rnn", rnn.layout());
+        if (b.head != null) {
+            layout.add("head", b.head.layout());
+        }
+        this.outputMode = Checks.notNull(b.outputMode, "outputMode");
+        this.parameters = Parameters.zeros(layout.build(), Checks.floatingType(b.dataType, "dataType"));
+        this.gradients = parameters.zerosLike();
+        SplittableRandom random = new SplittableRandom(b.seed);
+        rnn.initialize(parameters.part("rnn"), random);
+        this.recurrent = rnn.create(parameters.part("rnn"), gradients.part("rnn"));
+        if (b.head != null) {
+            b.head.initialize(parameters.part("head"), random);
+            this.head = b.head.create(parameters.part("head"), gradients.part("head"));
+        } else {
+            this.head = null;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public INDArray predict(INDArray input) {
+        return run(input).predictions;
+    }
+
+    @Override
+    public double computeGradients(INDArray input, INDArray targets, Loss loss) {
+        Checks.notNull(loss, "loss");
+        Checks.notNull(targets, "targets");
+        Pass pass = run(input);
+        Loss.Value value = loss.compute(pass.predictions, targets);
+        gradients.flat().assign(0);
+
+        INDArray dFeatures = head == null ? value.gradient() : head.backward(pass.headInput,
+                pass.predictions2d(), value.gradient().reshape('c', pass.predictions2d().shape()));
+        INDArray dOutputs;
+        long steps = input.size(0);
+        long batch = input.size(1);
+        if (outputMode == OutputMode.ALL_STEPS) {
+            dOutputs = dFeatures.reshape('c', steps, batch, recurrent.outputSize());
+        } else {
+            dOutputs = Nd4j.zeros(dataType(), steps, batch, recurrent.outputSize());
+            dOutputs.get(NDArrayIndex.point(steps - 1), NDArrayIndex.all(), NDArrayIndex.all()).assign(dFeatures);
+        }
+        recurrent.backward(pass.trace, dOutputs, null);
+        return value.loss();
+    }
+
+    private Pass run(INDArray input) {
+        SequenceLayer.Trace trace = recurrent.forward(input, null);
+        INDArray outputs = trace.outputs();
+        long steps = outputs.size(0);
+        long batch = outputs.size(1);
+        INDArray features = outputMode == OutputMode.ALL_STEPS
+                ? outputs.reshape('c', steps * batch, recurrent.outputSize())
+                : outputs.get(NDArrayIndex.point(steps - 1), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray out2d = head == null ? features : head.forward(features);
+        INDArray predictions = outputMode == OutputMode.ALL_STEPS
+                ? out2d.reshape('c', steps, batch, out2d.size(1)) : out2d;
+        return new Pass(trace, features, out2d, predictions);
+    }
+
+    private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray out2d, INDArray predictions) {
+        INDArray predictions2d() {
+            return out2d;
+        }
+    }
+
+    /** The recurrent layer (parameters under {@code rnn.}). */
+    public SequenceLayer recurrent() {
+        return recurrent;
+    }
+
+    /** The head, or {@code null} (parameters under {@code head.}). */
+    public DenseLayer head() {
+        return head;
+    }
+
+    public OutputMode outputMode() {
+        return outputMode;
+    }
+
+    @Override
+    public DataType dataType() {
+        return parameters.dataType();
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Parameters gradients() {
+        return gradients;
+    }
+
+    /** Required: {@link #recurrent}. Optional: {@link #head}, {@link #outputMode}, {@link #dataType}, {@link #seed}. */
+    public static final class Builder {
+        private RecurrentSpec recurrent;
+        private Dense head;
+        private OutputMode outputMode = DEFAULT_OUTPUT_MODE;
+        private DataType dataType = DEFAULT_DATA_TYPE;
+        private long seed = DEFAULT_SEED;
+
+        public Builder recurrent(RecurrentSpec recurrent) {
+            this.recurrent = recurrent;
+            return this;
+        }
+
+        public Builder head(Dense head) {
+            this.head = head;
+            return this;
+        }
+
+        public Builder outputMode(OutputMode outputMode) {
+            this.outputMode = outputMode;
+            return this;
+        }
+
+        public Builder dataType(DataType dataType) {
+            this.dataType = dataType;
+            return this;
+        }
+
+        /** Seed of the parameter initialisation. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public SequenceModel build() {
+            return new SequenceModel(this);
+        }
+    }
+}
