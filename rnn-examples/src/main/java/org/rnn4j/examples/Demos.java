@@ -17,11 +17,19 @@ public final class Demos implements Runnable {
         cl.getSubcommands().forEach((name, sub) -> System.out.printf("  %-16s %s%n", name,
                 String.join(" ", sub.getCommandSpec().usageMessage().description())));
         System.out.println();
-        new CommandLine(new WorkedExample()).execute();
+        commandLine().execute("worked-example");
+    }
+
+    /** The launcher with one-line errors: a failing demo prints what went wrong, not a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Demos()).setExecutionExceptionHandler((e, cl, parsed) -> {
+            cl.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Demos()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }

@@ -39,7 +39,11 @@ public final class Backend {
     }
 
     static String explain(Throwable t) {
-        String cause = t.getClass().getSimpleName() + ": " + t.getMessage();
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
         boolean cuda = isOnClasspath("org.nd4j.linalg.jcublas.JCublasBackend");
         if (cuda) {
             return "ND4J's CUDA backend could not start (" + cause + "). The rnn4j `cuda` profile uses "

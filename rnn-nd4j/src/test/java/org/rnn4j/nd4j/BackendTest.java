@@ -8,7 +8,8 @@ class BackendTest {
     @Test
     void startsAndExplainsFailures() {
         Backend.ensureReady();
-        String message = Backend.explain(new UnsatisfiedLinkError("no jnind4jcpu in java.library.path"));
+        String message = Backend.explain(new ExceptionInInitializerError(
+                new UnsatisfiedLinkError("no jnind4jcpu in java.library.path")));
         assertTrue(message.contains("UnsatisfiedLinkError: no jnind4jcpu"), message);
         assertTrue(message.contains("org.nd4j:nd4j-native"), message);
     }

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.examples.Demos;
-import picocli.CommandLine;
 
 class WorkedExampleTest {
     /** The values stated in the foundation issue, to the six decimals given there. */
@@ -55,7 +54,7 @@ class WorkedExampleTest {
         PrintStream original = System.out;
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, new CommandLine(new Demos()).execute("worked-example"));
+            assertEquals(0, Demos.commandLine().execute("worked-example"));
         } finally {
             System.setOut(original);
         }
