@@ -28,10 +28,25 @@ public interface SequenceLayer {
     Parameters gradients();
 
     /**
-     * @param input   {@code [T, batch, inputSize]}, {@code T >= 1}, finite values
+     * A batch of sequences of different lengths, padded to {@code T} steps.
+     * <ul>
+     *   <li>{@code lengths[b]} (in {@code [1, T]}) is the number of valid steps of sequence {@code b}; the steps
+     *       after it are padding. {@code null} means every sequence has {@code T} steps.</li>
+     *   <li>On padded steps the state does not change, the output is zero, and no gradient flows (to the input,
+     *       the parameters or the state). The final state is each sequence's state after its own last valid step.
+     *       The result equals running each sequence alone.</li>
+     * </ul>
+     *
+     * @param input   {@code [T, batch, inputSize]}, {@code T >= 1}, finite values (padding included)
+     * @param lengths valid steps per sequence, or {@code null}
      * @param initial the state before the first step, or {@code null} for zeros
      */
-    Trace forward(INDArray input, State initial);
+    Trace forward(INDArray input, int[] lengths, State initial);
+
+    /** {@link #forward(INDArray, int[], State)} with every sequence {@code T} steps long. */
+    default Trace forward(INDArray input, State initial) {
+        return forward(input, null, initial);
+    }
 
     /**
      * @param trace              what {@link #forward} returned

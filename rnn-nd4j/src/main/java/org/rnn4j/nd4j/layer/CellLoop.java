@@ -63,22 +63,36 @@ public final class CellLoop implements SequenceLayer {
     }
 
     @Override
-    public Trace forward(INDArray input, State initial) {
+    public Trace forward(INDArray input, int[] lengths, State initial) {
         Inputs.sequence(input, "input", cell.inputSize(), dataType());
         long steps = input.size(0);
         long batch = input.size(1);
+        Inputs.lengths(lengths, steps, batch);
         State state = Inputs.state(initial, "initial", cell.stateArity(), batch, cell.hiddenSize(), dataType());
         if (state == null) {
             state = State.zeros(cell.stateArity(), batch, cell.hiddenSize(), dataType());
         }
+        INDArray x = Inputs.contiguous(input);
         INDArray outputs = Nd4j.create(dataType(), steps, batch, cell.outputSize());
         Cell.Step[] trace = new Cell.Step[Math.toIntExact(steps)];
+        INDArray[] masks = new INDArray[trace.length];
         for (int t = 0; t < steps; t++) {
-            trace[t] = cell.forward(state, at(input, t).dup());
-            at(outputs, t).assign(trace[t].output());
-            state = trace[t].next();
+            trace[t] = cell.forward(state, at(x, t).dup());
+            masks[t] = mask(lengths, t);
+            if (masks[t] == null) {
+                at(outputs, t).assign(trace[t].output());
+                state = trace[t].next();
+            } else { // padded rows keep their state and output zero
+                at(outputs, t).assign(trace[t].output().mulColumnVector(masks[t]));
+                INDArray[] parts = new INDArray[state.arity()];
+                for (int k = 0; k < parts.length; k++) {
+                    INDArray previous = state.get(k);
+                    parts[k] = trace[t].next().get(k).sub(previous).muliColumnVector(masks[t]).addi(previous);
+                }
+                state = State.of(parts);
+            }
         }
-        return new LoopTrace(this, outputs, state, trace);
+        return new LoopTrace(this, outputs, state, trace, masks);
     }
 
     @Override
@@ -91,16 +105,52 @@ public final class CellLoop implements SequenceLayer {
         Inputs.state(finalStateGradient, "finalStateGradient", cell.stateArity(), batch, cell.hiddenSize(),
                 dataType());
         INDArray inputGradients = Nd4j.create(dataType(), steps, batch, cell.inputSize());
+        INDArray dOutputs = outputGradients == null ? null : Inputs.contiguous(outputGradients);
         State dNext = finalStateGradient;
         for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
-            INDArray dOut = outputGradients == null ? null : at(outputGradients, t);
-            Cell.StepGradient g = cell.backward(loop.steps[t], dOut, dNext);
+            INDArray dOut = outputGradients == null ? null : at(dOutputs, t);
+            INDArray m = loop.masks[t];
+            if (m == null) {
+                Cell.StepGradient g = cell.backward(loop.steps[t], dOut, dNext);
+                at(inputGradients, t).assign(g.inputGradient());
+                dNext = g.previousStateGradient();
+                continue;
+            }
+            Cell.StepGradient g = cell.backward(loop.steps[t], dOut == null ? null : dOut.mulColumnVector(m),
+                    dNext == null ? null : scale(dNext, m));
             at(inputGradients, t).assign(g.inputGradient());
-            dNext = g.previousStateGradient();
+            INDArray[] parts = new INDArray[cell.stateArity()];
+            for (int k = 0; k < parts.length; k++) { // padded rows pass the gradient straight through
+                INDArray through = dNext == null ? null : dNext.get(k).mulColumnVector(m.rsub(1));
+                parts[k] = through == null ? g.previousStateGradient().get(k)
+                        : g.previousStateGradient().get(k).add(through);
+            }
+            dNext = State.of(parts);
         }
         return new Gradient(inputGradients, dNext);
     }
 
+    /** {@code [B, 1]} with 1 where step t is valid, or null when it is valid for every sequence. */
+    private INDArray mask(int[] lengths, int t) {
+        if (lengths == null || java.util.Arrays.stream(lengths).allMatch(l -> l > t)) {
+            return null;
+        }
+        double[] m = new double[lengths.length];
+        for (int b = 0; b < m.length; b++) {
+            m[b] = lengths[b] > t ? 1 : 0;
+        }
+        return Nd4j.createFromArray(m).castTo(dataType()).reshape(m.length, 1);
+    }
+
+    private static State scale(State state, INDArray mask) {
+        INDArray[] parts = new INDArray[state.arity()];
+        for (int k = 0; k < parts.length; k++) {
+            parts[k] = state.get(k).mulColumnVector(mask);
+        }
+        return State.of(parts);
+    }
+
+    /** Step t of a {@code [T, B, F]} array without an offset (see {@link Inputs#contiguous}). */
     private static INDArray at(INDArray sequence, long t) {
         return sequence.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
     }
@@ -140,8 +190,8 @@ public final class CellLoop implements SequenceLayer {
         return cell.gradients();
     }
 
-    private record LoopTrace(CellLoop owner, INDArray outputs, State finalState, Cell.Step[] steps)
-            implements Trace {
+    private record LoopTrace(CellLoop owner, INDArray outputs, State finalState, Cell.Step[] steps,
+                             INDArray[] masks) implements Trace {
         static LoopTrace from(Trace trace, CellLoop owner) {
             if (!(trace instanceof LoopTrace t) || t.owner != owner) {
                 throw new IllegalArgumentException("trace must come from this layer's forward");

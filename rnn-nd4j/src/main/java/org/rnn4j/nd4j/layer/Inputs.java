@@ -25,6 +25,27 @@ public final class Inputs {
         return Checks.finite(input, name);
     }
 
+    /**
+     * Checks per-sequence lengths against a {@code [T, batch, ...]} input: {@code null} passes; otherwise one length
+     * per sequence, each in {@code [1, T]}.
+     */
+    public static int[] lengths(int[] lengths, long steps, long batch) {
+        if (lengths == null) {
+            return null;
+        }
+        if (lengths.length != batch) {
+            throw new IllegalArgumentException("lengths must have one entry per sequence (" + batch + ") but has "
+                    + lengths.length);
+        }
+        for (int b = 0; b < lengths.length; b++) {
+            if (lengths[b] < 1 || lengths[b] > steps) {
+                throw new IllegalArgumentException("lengths[" + b + "] must be in [1, " + steps + "] (the time "
+                        + "dimension of input) but is " + lengths[b]);
+            }
+        }
+        return lengths;
+    }
+
     /** Checks an optional state (null passes) against arity, batch, hidden size and type, and that it is finite. */
     public static State state(State state, String name, int arity, long batch, long hidden, DataType type) {
         if (state == null) {
@@ -47,7 +68,11 @@ public final class Inputs {
         return Checks.finite(gradient, name);
     }
 
-    /** A c-order contiguous array with the same values: {@code array} itself when it already is one. */
+    /**
+     * A c-order array with the same values and no offset: {@code array} itself when it already is one. Besides
+     * giving the GEMMs contiguous rows, this avoids an ND4J 1.0.0-M2.1 bug: {@code get(...)} on a rank-3 view with a
+     * non-zero offset fails with a NullPointerException.
+     */
     public static INDArray contiguous(INDArray array) {
         return array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
     }

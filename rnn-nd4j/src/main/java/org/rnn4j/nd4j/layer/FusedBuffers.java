@@ -1,0 +1,75 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The arrays of one fused forward pass and its backward pass: {@code [rows, features]} c-order matrices whose rows
+ * are time-major blocks of {@code batch} rows in {@link BatchOrder sorted} batch order.
+ * <pre>
+ *   x      [T*B, I]      the input
+ *   h      [T*B, H]      h_t for every step (the layer's outputs); h0 [B, H] the initial state
+ *   c      [T*B, H]      c_t (LSTM only); c0 [B, H]
+ *   gates  [T*B, G*H]    pre-activations, then the activated gates (LSTM: i f g o, GRU: r z n)
+ *   hproj  [T*B, G*H]    h_{t-1}·W_hhᵀ + b_hh (GRU only: its n gate needs it separately)
+ *   aux    [T*B, H]      tanh(c_t) (LSTM only)
+ * </pre>
+ * Backward adds {@code dh, dh0, dc, dc0} (gradients w.r.t. the same states), {@code dGates} (w.r.t. the input
+ * projection) and {@code dHproj} (w.r.t. the recurrent projection; the same array as {@code dGates} except for the
+ * GRU), the activation derivatives of {@code gates} (computed once) and a scratch block.
+ * The outputs live at offset 0 of their own buffer, because ND4J 1.0.0-M2.1's {@code get(...)} fails on rank-3
+ * views with an offset, and callers index the outputs.
+ */
+final class FusedBuffers {
+    final long batch;
+    final long hidden;
+    final INDArray x;
+    final INDArray h;
+    final INDArray h0;
+    final INDArray c;
+    final INDArray c0;
+    final INDArray gates;
+    final INDArray hproj;
+    final INDArray aux;
+
+    INDArray dh;
+    INDArray dh0;
+    INDArray dc;
+    INDArray dc0;
+    INDArray dGates;
+    INDArray dHproj;
+    INDArray derivative;
+    INDArray auxDerivative;
+    INDArray scratch;
+
+    FusedBuffers(DataType type, INDArray x, long steps, long batch, long hidden, int gateCount, boolean cellState,
+                 boolean separateRecurrent) {
+        this.batch = batch;
+        this.hidden = hidden;
+        this.x = x;
+        this.h = Nd4j.zeros(type, steps * batch, hidden);
+        this.h0 = Nd4j.zeros(type, batch, hidden);
+        this.c = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
+        this.c0 = cellState ? Nd4j.zeros(type, batch, hidden) : null;
+        this.gates = Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c');
+        this.hproj = separateRecurrent ? Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c') : null;
+        this.aux = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
+    }
+
+    /** The first {@code n} rows of step {@code t}'s block of a {@code [T*B, F]} buffer: a contiguous view. */
+    INDArray rows(INDArray buffer, long t, long n) {
+        return buffer.get(NDArrayIndex.interval(t * batch, t * batch + n), NDArrayIndex.all());
+    }
+
+    /** The state before step t: {@code h_{t-1}}, or {@code h0} at t = 0 (first n rows). */
+    INDArray previous(INDArray states, INDArray initial, long t, long n) {
+        return t == 0 ? initial.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()) : rows(states, t - 1, n);
+    }
+
+    /** Columns {@code [k*H, (k+m)*H)} of a row view of a gate matrix. */
+    INDArray gateColumns(INDArray gateRows, int k, int m) {
+        return gateRows.get(NDArrayIndex.all(), NDArrayIndex.interval(k * hidden, (k + m) * hidden));
+    }
+}

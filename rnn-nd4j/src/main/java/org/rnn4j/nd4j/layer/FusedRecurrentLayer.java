@@ -1,0 +1,262 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.api.State;
+import org.rnn4j.nd4j.Backend;
+import org.rnn4j.nd4j.cell.CellChecks;
+import org.rnn4j.nd4j.cell.Gru;
+import org.rnn4j.nd4j.cell.Lstm;
+import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.cell.VanillaRnn;
+
+/**
+ * The fused sequence kernel of the RNN, LSTM and GRU cells: the same equations as their reference cells, arranged
+ * so that the matrix products are few and large.
+ * <ul>
+ *   <li>Forward: the input projection of all {@code T} steps is one GEMM into the {@code [T*B, G*H]} gate buffer
+ *       (biases added once); each step adds {@code h_{t-1}·W_hhᵀ} for all gates with one GEMM ({@code beta = 1},
+ *       into the step's rows), then the cell's elementwise step ({@link StepKernel}) writes {@code h_t} (and
+ *       {@code c_t}) into the state buffers, where the next step reads them.</li>
+ *   <li>Backward: the activation derivatives come from the cached gates in a few calls; each step runs the
+ *       elementwise backward and one GEMM that pushes {@code dL/dgates} into {@code dL/dh_{t-1}}; then each weight
+ *       gradient of the whole sequence is one GEMM, and {@code dL/dx} is one GEMM.</li>
+ *   <li>Variable lengths: the batch is sorted by decreasing length ({@link BatchOrder}), so each step touches only
+ *       the leading rows of running sequences; padded steps are never computed and get no gradient.</li>
+ * </ul>
+ * Nothing of the forward pass is recomputed in the backward pass.
+ */
+public final class FusedRecurrentLayer implements SequenceLayer {
+    private final RecurrentCellSpec spec;
+    private final Parameters parameters;
+    private final Parameters gradients;
+    private final StepKernel kernel;
+    private final boolean gru;
+    private final boolean lstm;
+
+    public FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
+        Backend.ensureReady();
+        this.spec = spec;
+        this.parameters = CellChecks.layout(parameters, spec.layout(), "parameters");
+        this.gradients = CellChecks.sameLayout(gradients, parameters, "gradients");
+        this.gru = spec instanceof Gru;
+        this.lstm = spec instanceof Lstm;
+        this.kernel = spec instanceof VanillaRnn rnn ? new RnnKernel(rnn.activation())
+                : lstm ? new LstmKernel() : new GruKernel();
+    }
+
+    @Override
+    public Trace forward(INDArray input, int[] lengths, State initial) {
+        Inputs.sequence(input, "input", spec.inputSize(), dataType());
+        long steps = input.size(0);
+        long batch = input.size(1);
+        Inputs.lengths(lengths, steps, batch);
+        Inputs.state(initial, "initial", spec.stateArity(), batch, spec.hiddenSize(), dataType());
+        BatchOrder order = BatchOrder.of(lengths, steps, batch);
+        long hidden = spec.hiddenSize();
+
+        INDArray x = order.sortSteps(Inputs.contiguous(input).reshape('c', steps * batch, spec.inputSize()));
+        FusedBuffers b = new FusedBuffers(dataType(), x, steps, batch, hidden, spec.gates(), lstm, gru);
+        if (initial != null) {
+            b.h0.assign(order.sortBatch(initial.hidden()));
+            if (lstm) {
+                b.c0.assign(order.sortBatch(initial.get(1)));
+            }
+        }
+        Nd4j.gemm(x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
+        if (spec.bias()) {
+            if (gru) {
+                b.gates.addiRowVector(w("bias_ih"));
+                b.hproj.assign(0).addiRowVector(w("bias_hh"));
+            } else {
+                b.gates.addiRowVector(w("bias_ih").add(w("bias_hh")));
+            }
+        } else if (gru) {
+            b.hproj.assign(0);
+        }
+        INDArray recurrentTarget = gru ? b.hproj : b.gates;
+        for (int t = 0; t < steps; t++) {
+            long n = order.active(t);
+            Nd4j.gemm(b.previous(b.h, b.h0, t, n), w("weight_hh"), b.rows(recurrentTarget, t, n), false, true,
+                    1.0, 1.0);
+            kernel.forward(b, t, n);
+        }
+        return new FusedTrace(this, order, b, steps, batch);
+    }
+
+    @Override
+    public Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        FusedTrace f = FusedTrace.from(trace, this);
+        FusedBuffers b = f.buffers;
+        BatchOrder order = f.order;
+        long steps = f.steps;
+        long batch = f.batch;
+        long hidden = spec.hiddenSize();
+        Inputs.gradient(outputGradients, "outputGradients", "[time, batch, outputSize]", dataType(),
+                steps, batch, hidden);
+        Inputs.state(finalStateGradient, "finalStateGradient", spec.stateArity(), batch, hidden, dataType());
+
+        b.dh = outputGradients == null ? Nd4j.zeros(dataType(), steps * batch, hidden)
+                : order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden)).dup('c');
+        b.dh0 = Nd4j.zeros(dataType(), batch, hidden);
+        b.dc = lstm ? Nd4j.zeros(dataType(), steps * batch, hidden) : null;
+        b.dc0 = lstm ? Nd4j.zeros(dataType(), batch, hidden) : null;
+        if (finalStateGradient != null) {
+            inject(b, b.dh, order.sortBatch(finalStateGradient.hidden()), order);
+            if (lstm) {
+                inject(b, b.dc, order.sortBatch(finalStateGradient.get(1)), order);
+            }
+        }
+        b.dGates = Nd4j.zeros(dataType(), steps * batch, (long) spec.gates() * hidden);
+        b.dHproj = gru ? Nd4j.zeros(dataType(), steps * batch, (long) spec.gates() * hidden) : b.dGates;
+        b.scratch = Nd4j.create(dataType(), new long[] {batch, hidden}, 'c');
+        kernel.prepareBackward(b);
+        for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
+            long n = order.active(t);
+            kernel.backward(b, t, n);
+            Nd4j.gemm(b.rows(b.dHproj, t, n), w("weight_hh"), b.previous(b.dh, b.dh0, t, n), false, false,
+                    1.0, 1.0);
+        }
+
+        Nd4j.gemm(b.dGates, b.x, g("weight_ih"), true, false, 1.0, 1.0);
+        // dW_hh = Σ_t dHproj_tᵀ · h_{t-1}: step 0 reads h0, steps 1.. read the output rows one block earlier
+        Nd4j.gemm(b.rows(b.dHproj, 0, batch), b.h0, g("weight_hh"), true, false, 1.0, 1.0);
+        if (steps > 1) {
+            Nd4j.gemm(b.dHproj.get(NDArrayIndex.interval(batch, steps * batch), NDArrayIndex.all()),
+                    b.h.get(NDArrayIndex.interval(0, (steps - 1) * batch), NDArrayIndex.all()),
+                    g("weight_hh"), true, false, 1.0, 1.0);
+        }
+        if (spec.bias()) {
+            INDArray db = b.dGates.sum(0);
+            g("bias_ih").addi(db);
+            g("bias_hh").addi(gru ? b.dHproj.sum(0) : db);
+        }
+        INDArray dx = Nd4j.create(dataType(), new long[] {steps * batch, spec.inputSize()}, 'c');
+        Nd4j.gemm(b.dGates, w("weight_ih"), dx, false, false, 1.0, 0.0);
+        INDArray dInput = order.unsortSteps(dx).reshape('c', steps, batch, spec.inputSize());
+        INDArray dh0 = order.unsortBatch(b.dh0);
+        State dInitial = lstm ? State.of(dh0, order.unsortBatch(b.dc0)) : State.of(dh0);
+        return new Gradient(dInput, dInitial);
+    }
+
+    /** Adds a final-state gradient ({@code [B, H]}, sorted) at each group's last valid step. */
+    private static void inject(FusedBuffers b, INDArray target, INDArray sortedGradient, BatchOrder order) {
+        for (BatchOrder.Group group : order.groups()) {
+            long last = group.length() - 1L;
+            INDArray rows = target.get(NDArrayIndex.interval(last * b.batch + group.start(),
+                    last * b.batch + group.end()), NDArrayIndex.all());
+            rows.addi(sortedGradient.get(NDArrayIndex.interval(group.start(), group.end()), NDArrayIndex.all()));
+        }
+    }
+
+    /** Each sequence's state after its own last valid step, {@code [B, H]} in sorted order. */
+    private static INDArray finalRows(FusedBuffers b, INDArray states, BatchOrder order) {
+        if (order.groups().size() == 1) {
+            return b.rows(states, order.groups().get(0).length() - 1L, b.batch);
+        }
+        INDArray out = Nd4j.create(states.dataType(), new long[] {b.batch, b.hidden}, 'c');
+        for (BatchOrder.Group group : order.groups()) {
+            long last = group.length() - 1L;
+            out.get(NDArrayIndex.interval(group.start(), group.end()), NDArrayIndex.all())
+                    .assign(states.get(NDArrayIndex.interval(last * b.batch + group.start(),
+                            last * b.batch + group.end()), NDArrayIndex.all()));
+        }
+        return out;
+    }
+
+    private INDArray w(String name) {
+        return parameters.get(name);
+    }
+
+    private INDArray g(String name) {
+        return gradients.get(name);
+    }
+
+    public RecurrentCellSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public int inputSize() {
+        return spec.inputSize();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return spec.hiddenSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return spec.hiddenSize();
+    }
+
+    @Override
+    public int stateArity() {
+        return spec.stateArity();
+    }
+
+    @Override
+    public DataType dataType() {
+        return parameters.dataType();
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Parameters gradients() {
+        return gradients;
+    }
+
+    private static final class FusedTrace implements Trace {
+        final FusedRecurrentLayer owner;
+        final BatchOrder order;
+        final FusedBuffers buffers;
+        final long steps;
+        final long batch;
+        private INDArray outputs;
+        private State finalState;
+
+        FusedTrace(FusedRecurrentLayer owner, BatchOrder order, FusedBuffers buffers, long steps, long batch) {
+            this.owner = owner;
+            this.order = order;
+            this.buffers = buffers;
+            this.steps = steps;
+            this.batch = batch;
+        }
+
+        static FusedTrace from(Trace trace, FusedRecurrentLayer owner) {
+            if (!(trace instanceof FusedTrace t) || t.owner != owner) {
+                throw new IllegalArgumentException("trace must come from this layer's forward");
+            }
+            return t;
+        }
+
+        @Override
+        public INDArray outputs() {
+            if (outputs == null) {
+                INDArray sorted = buffers.h;
+                outputs = (order.identity() ? sorted : order.unsortSteps(sorted))
+                        .reshape('c', steps, batch, buffers.hidden);
+            }
+            return outputs;
+        }
+
+        @Override
+        public State finalState() {
+            if (finalState == null) {
+                INDArray h = order.unsortBatch(finalRows(buffers, buffers.h, order));
+                finalState = buffers.c == null ? State.of(h)
+                        : State.of(h, order.unsortBatch(finalRows(buffers, buffers.c, order)));
+            }
+            return finalState;
+        }
+    }
+}

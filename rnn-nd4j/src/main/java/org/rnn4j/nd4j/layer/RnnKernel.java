@@ -1,0 +1,37 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnn4j.api.Activation;
+import org.rnn4j.nd4j.Activations;
+
+/** {@code h_t = act(gates)}: one call forward, one backward per step. */
+final class RnnKernel implements StepKernel {
+    private final Activation activation;
+
+    RnnKernel(Activation activation) {
+        this.activation = activation;
+    }
+
+    @Override
+    public void forward(FusedBuffers b, int t, long n) {
+        INDArray out = b.rows(b.h, t, n);
+        out.assign(b.rows(b.gates, t, n));
+        Activations.applyInPlace(activation, out);
+    }
+
+    @Override
+    public void prepareBackward(FusedBuffers b) {
+        b.derivative = Activations.derivativeFromOutput(activation, b.h);
+    }
+
+    @Override
+    public void backward(FusedBuffers b, int t, long n) {
+        INDArray dPre = b.rows(b.dGates, t, n);
+        INDArray dh = b.rows(b.dh, t, n);
+        if (b.derivative == null) {
+            dPre.assign(dh);
+        } else {
+            dh.mul(b.rows(b.derivative, t, n), dPre);
+        }
+    }
+}
