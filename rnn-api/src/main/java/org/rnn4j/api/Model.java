@@ -18,16 +18,28 @@ public interface Model {
     Parameters gradients();
 
     /**
-     * @param input {@code [T, batch, inputSize]}
+     * Inference.
+     *
+     * @param input   {@code [T, batch, inputSize]}
+     * @param lengths valid steps per sequence ({@link SequenceLayer#forward(INDArray, int[], State, boolean)}), or
+     *                {@code null} when all have {@code T}
      * @return the predictions, in the shape the implementation documents (e.g. {@code [T, batch, outputSize]})
      */
-    INDArray predict(INDArray input);
+    INDArray predict(INDArray input, int[] lengths);
+
+    default INDArray predict(INDArray input) {
+        return predict(input, null);
+    }
 
     /**
-     * Forward pass, loss and backward pass.
+     * A training pass: forward (with dropout, if any), loss, backward.
      *
      * @param targets what {@code loss} compares {@link #predict}'s result with, of the same shape
      * @return the loss value
      */
-    double computeGradients(INDArray input, INDArray targets, Loss loss);
+    double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss);
+
+    default double computeGradients(INDArray input, INDArray targets, Loss loss) {
+        return computeGradients(input, null, targets, loss);
+    }
 }

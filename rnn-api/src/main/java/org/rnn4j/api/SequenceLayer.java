@@ -32,6 +32,7 @@ public interface SequenceLayer {
      * <ul>
      *   <li>{@code lengths[b]} (in {@code [1, T]}) is the number of valid steps of sequence {@code b}; the steps
      *       after it are padding. {@code null} means every sequence has {@code T} steps.</li>
+     *   <li>{@code lengths} is not modified and must not be modified until {@code backward} has run.</li>
      *   <li>On padded steps the state does not change, the output is zero, and no gradient flows (to the input,
      *       the parameters or the state). The final state is each sequence's state after its own last valid step.
      *       The result equals running each sequence alone.</li>
@@ -39,13 +40,19 @@ public interface SequenceLayer {
      *
      * @param input   {@code [T, batch, inputSize]}, {@code T >= 1}, finite values (padding included)
      * @param lengths valid steps per sequence, or {@code null}
-     * @param initial the state before the first step, or {@code null} for zeros
+     * @param initial  the state before the first step, or {@code null} for zeros
+     * @param training whether this pass trains: layers with dropout apply it only then
      */
-    Trace forward(INDArray input, int[] lengths, State initial);
+    Trace forward(INDArray input, int[] lengths, State initial, boolean training);
 
-    /** {@link #forward(INDArray, int[], State)} with every sequence {@code T} steps long. */
+    /** An inference pass: {@link #forward(INDArray, int[], State, boolean)} with {@code training = false}. */
+    default Trace forward(INDArray input, int[] lengths, State initial) {
+        return forward(input, lengths, initial, false);
+    }
+
+    /** An inference pass with every sequence {@code T} steps long. */
     default Trace forward(INDArray input, State initial) {
-        return forward(input, null, initial);
+        return forward(input, null, initial, false);
     }
 
     /**

@@ -63,6 +63,11 @@ public record Gru(int inputSize, int hiddenSize, boolean bias, WeightInit inputI
     }
 
     @Override
+    public Gru withInputSize(int inputSize) {
+        return new Gru(inputSize, hiddenSize, bias, inputInit, recurrentInit, fused);
+    }
+
+    @Override
     public Gru withFused(boolean fused) {
         return new Gru(inputSize, hiddenSize, bias, inputInit, recurrentInit, fused);
     }

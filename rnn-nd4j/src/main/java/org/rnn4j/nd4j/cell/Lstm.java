@@ -70,6 +70,11 @@ public record Lstm(int inputSize, int hiddenSize, boolean bias, boolean forgetBi
     }
 
     @Override
+    public Lstm withInputSize(int inputSize) {
+        return new Lstm(inputSize, hiddenSize, bias, forgetBiasOne, inputInit, recurrentInit, fused);
+    }
+
+    @Override
     public Lstm withFused(boolean fused) {
         return new Lstm(inputSize, hiddenSize, bias, forgetBiasOne, inputInit, recurrentInit, fused);
     }

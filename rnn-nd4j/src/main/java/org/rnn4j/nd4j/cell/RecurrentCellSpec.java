@@ -31,6 +31,9 @@ public sealed interface RecurrentCellSpec extends CellSpec, RecurrentSpec permit
         return hiddenSize();
     }
 
+    /** The same configuration for another input size (the layers above the first of a stack). */
+    RecurrentCellSpec withInputSize(int inputSize);
+
     /** The same configuration with the fused kernel switched on or off. */
     RecurrentCellSpec withFused(boolean fused);
 }

@@ -70,6 +70,11 @@ public record VanillaRnn(int inputSize, int hiddenSize, Activation activation, b
     }
 
     @Override
+    public VanillaRnn withInputSize(int inputSize) {
+        return new VanillaRnn(inputSize, hiddenSize, activation, bias, inputInit, recurrentInit, fused);
+    }
+
+    @Override
     public VanillaRnn withFused(boolean fused) {
         return new VanillaRnn(inputSize, hiddenSize, activation, bias, inputInit, recurrentInit, fused);
     }

@@ -63,7 +63,7 @@ public final class CellLoop implements SequenceLayer {
     }
 
     @Override
-    public Trace forward(INDArray input, int[] lengths, State initial) {
+    public Trace forward(INDArray input, int[] lengths, State initial, boolean training) {
         Inputs.sequence(input, "input", cell.inputSize(), dataType());
         long steps = input.size(0);
         long batch = input.size(1);

@@ -50,7 +50,7 @@ public final class FusedRecurrentLayer implements SequenceLayer {
     }
 
     @Override
-    public Trace forward(INDArray input, int[] lengths, State initial) {
+    public Trace forward(INDArray input, int[] lengths, State initial, boolean training) {
         Inputs.sequence(input, "input", spec.inputSize(), dataType());
         long steps = input.size(0);
         long batch = input.size(1);

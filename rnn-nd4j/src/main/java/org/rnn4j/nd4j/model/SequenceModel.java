@@ -17,10 +17,12 @@ import org.rnn4j.nd4j.layer.DenseLayer;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
 
 /**
- * A recurrent layer followed by an optional dense head, applied at every step or at the last step only:
+ * A recurrent layer (any {@link RecurrentSpec}: a cell, a {@link org.rnn4j.nd4j.layer.StackedRnn}, a
+ * {@link org.rnn4j.nd4j.layer.CellLoop} of your cell) followed by an optional dense head, applied at every step or at
+ * the last step only:
  * <pre>
  *   input [T, B, I] → recurrent → [T, B, H] → (ALL_STEPS: every step | LAST_STEP: step T-1 → [B, H]) → head
- *   predictions: ALL_STEPS [T, B, O], LAST_STEP [B, O]    (O = H when there is no head)
+ *   predictions: ALL_STEPS [T, B, O], LAST_STEP [B, O]    (O = the recurrent output size when there is no head)
  * </pre>
  * Parameters are named {@code rnn.<name>} and {@code head.<name>} in one flat buffer. The article's network
  * {@code h_t = σ(W_xh·x_t + W_hh·h_{t-1})}, {@code o_t = σ(W_ho·h_t)} is a sigmoid {@code VanillaRnn} without biases
@@ -72,51 +74,89 @@ public final class SequenceModel implements Model {
     }
 
     @Override
-    public INDArray predict(INDArray input) {
-        return run(input).predictions;
+    public INDArray predict(INDArray input, int[] lengths) {
+        return run(input, lengths, false).predictions;
     }
 
+    /**
+     * With {@code lengths}, padded steps do not count: in {@link OutputMode#ALL_STEPS} their predictions are zero and
+     * are left out of the loss (each is replaced by its target before the loss sees it, so it adds zero error and
+     * gets zero gradient; a {@code MEAN} reduction still divides by all elements). In {@link OutputMode#LAST_STEP}
+     * each sequence's own last valid step is used.
+     */
     @Override
-    public double computeGradients(INDArray input, INDArray targets, Loss loss) {
+    public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
-        Pass pass = run(input);
-        Loss.Value value = loss.compute(pass.predictions, targets);
+        Pass pass = run(input, lengths, true);
+        INDArray predictions = pass.predictions;
+        if (pass.stepMask != null) {
+            Checks.shape(targets, "targets", "the predictions' shape", predictions.shape());
+            predictions = predictions.add(targets.mul(pass.stepMask.rsub(1)));
+        }
+        Loss.Value value = loss.compute(predictions, targets);
         gradients.flat().assign(0);
 
-        INDArray dFeatures = head == null ? value.gradient() : head.backward(pass.headInput,
-                pass.predictions2d(), value.gradient().reshape('c', pass.predictions2d().shape()));
-        INDArray dOutputs;
+        INDArray dPredictions = pass.stepMask == null ? value.gradient() : value.gradient().muli(pass.stepMask);
+        INDArray dFeatures = head == null ? dPredictions : head.backward(pass.headInput,
+                pass.out2d, dPredictions.reshape('c', pass.out2d.shape()));
         long steps = input.size(0);
         long batch = input.size(1);
+        INDArray dOutputs;
         if (outputMode == OutputMode.ALL_STEPS) {
             dOutputs = dFeatures.reshape('c', steps, batch, recurrent.outputSize());
         } else {
-            dOutputs = Nd4j.zeros(dataType(), steps, batch, recurrent.outputSize());
-            dOutputs.get(NDArrayIndex.point(steps - 1), NDArrayIndex.all(), NDArrayIndex.all()).assign(dFeatures);
+            dOutputs = Nd4j.zeros(dataType(), steps * batch, recurrent.outputSize());
+            int[] rows = lastRows(lengths, steps, batch);
+            for (int b = 0; b < batch; b++) { // distinct rows: one scatter per sequence
+                dOutputs.getRow(rows[b]).assign(dFeatures.getRow(b));
+            }
+            dOutputs = dOutputs.reshape('c', steps, batch, recurrent.outputSize());
         }
         recurrent.backward(pass.trace, dOutputs, null);
         return value.loss();
     }
 
-    private Pass run(INDArray input) {
-        SequenceLayer.Trace trace = recurrent.forward(input, null);
+    private Pass run(INDArray input, int[] lengths, boolean training) {
+        SequenceLayer.Trace trace = recurrent.forward(input, lengths, null, training);
         INDArray outputs = trace.outputs();
         long steps = outputs.size(0);
         long batch = outputs.size(1);
-        INDArray features = outputMode == OutputMode.ALL_STEPS
-                ? outputs.reshape('c', steps * batch, recurrent.outputSize())
-                : outputs.get(NDArrayIndex.point(steps - 1), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray all = outputs.reshape('c', steps * batch, recurrent.outputSize());
+        INDArray features = outputMode == OutputMode.ALL_STEPS ? all
+                : Nd4j.pullRows(all, 1, lastRows(lengths, steps, batch), 'c');
         INDArray out2d = head == null ? features : head.forward(features);
         INDArray predictions = outputMode == OutputMode.ALL_STEPS
                 ? out2d.reshape('c', steps, batch, out2d.size(1)) : out2d;
-        return new Pass(trace, features, out2d, predictions);
+        INDArray stepMask = null;
+        if (outputMode == OutputMode.ALL_STEPS && lengths != null) {
+            stepMask = stepMask(lengths, steps, batch, predictions.size(2));
+            predictions = predictions.mul(stepMask);
+        }
+        return new Pass(trace, features, out2d, predictions, stepMask);
     }
 
-    private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray out2d, INDArray predictions) {
-        INDArray predictions2d() {
-            return out2d;
+    /** Row {@code (len_b - 1) * B + b} of the {@code [T*B, H]} outputs: each sequence's last valid step. */
+    private static int[] lastRows(int[] lengths, long steps, long batch) {
+        int[] rows = new int[Math.toIntExact(batch)];
+        for (int b = 0; b < batch; b++) {
+            long last = (lengths == null ? steps : lengths[b]) - 1;
+            rows[b] = Math.toIntExact(last * batch + b);
         }
+        return rows;
+    }
+
+    /** {@code [T, B, F]} of 1 on valid steps and 0 on padding. */
+    private INDArray stepMask(int[] lengths, long steps, long batch, long features) {
+        INDArray mask = Nd4j.zeros(dataType(), steps, batch, features);
+        for (int b = 0; b < batch; b++) {
+            mask.get(NDArrayIndex.interval(0, lengths[b]), NDArrayIndex.point(b), NDArrayIndex.all()).assign(1);
+        }
+        return mask;
+    }
+
+    private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray out2d, INDArray predictions,
+                        INDArray stepMask) {
     }
 
     /** The recurrent layer (parameters under {@code rnn.}). */

@@ -14,7 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Activation;
 import org.rnn4j.api.Loss;
 import org.rnn4j.testkit.GradientCheck;
+import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.VanillaRnn;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.nd4j.optim.Sgd;
@@ -59,6 +62,73 @@ class SequenceModelTest {
         m.computeGradients(x, y, loss);
         GradientCheck.check("model without head", m.parameters().flat(), m.gradients().flat().dup(),
                 () -> loss.compute(m.predict(x), y).loss());
+    }
+
+    private static SequenceModel bidirectionalGru(SequenceModel.OutputMode mode) {
+        SequenceModel m = SequenceModel.builder()
+                .recurrent(StackedRnn.builder(Gru.builder(3, 4).build()).bidirectional(true).build())
+                .head(Dense.builder(8, 2).build())
+                .outputMode(mode).dataType(DataType.DOUBLE).seed(5).build();
+        m.parameters().flat().addi(Nd4j.rand(DataType.DOUBLE, m.parameters().flat().length()).subi(0.5).muli(0.2));
+        return m;
+    }
+
+    @ParameterizedTest
+    @EnumSource(SequenceModel.OutputMode.class)
+    void maskedGradientsMatchFiniteDifferences(SequenceModel.OutputMode mode) {
+        SequenceModel m = bidirectionalGru(mode);
+        int[] lengths = {2, 4, 1};
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 3, 3);
+        INDArray y = mode == SequenceModel.OutputMode.ALL_STEPS ? Nd4j.rand(DataType.DOUBLE, 4, 3, 2)
+                : Nd4j.rand(DataType.DOUBLE, 3, 2);
+        Loss loss = new MeanSquaredError(MeanSquaredError.Reduction.SUM);
+        double value = m.computeGradients(x, lengths, y, loss);
+        INDArray analytic = m.gradients().flat().dup();
+        java.util.function.DoubleSupplier recompute = () -> {
+            INDArray p = m.predict(x, lengths);
+            if (mode == SequenceModel.OutputMode.ALL_STEPS) { // the model leaves padded steps out of the loss
+                for (int b = 0; b < 3; b++) {
+                    if (lengths[b] == 4) {
+                        continue; // nothing padded (and ND4J cannot index an empty interval)
+                    }
+                    p.get(NDArrayIndex.interval(lengths[b], 4), NDArrayIndex.point(b), NDArrayIndex.all())
+                            .assign(y.get(NDArrayIndex.interval(lengths[b], 4), NDArrayIndex.point(b),
+                                    NDArrayIndex.all()));
+                }
+            }
+            return loss.compute(p, y).loss();
+        };
+        assertEquals(recompute.getAsDouble(), value, 1e-12);
+        GradientCheck.check("masked model " + mode, m.parameters().flat(), analytic, recompute,
+                GradientCheck.sample(m.parameters().layout(), 10));
+    }
+
+    @Test
+    void lastStepMeansEachSequencesOwnLastValidStep() {
+        SequenceModel m = bidirectionalGru(SequenceModel.OutputMode.LAST_STEP);
+        int[] lengths = {3, 5};
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 2, 3);
+        INDArray batched = m.predict(x, lengths);
+        for (int b = 0; b < 2; b++) {
+            INDArray alone = m.predict(x.get(NDArrayIndex.interval(0, lengths[b]), NDArrayIndex.interval(b, b + 1),
+                    NDArrayIndex.all()).dup());
+            assertTrue(alone.equalsWithEps(batched.getRow(b).reshape(1, 2), 1e-12), "sequence " + b);
+        }
+        assertTrue(batched.getRow(0).sub(m.predict(x).getRow(0)).amaxNumber().doubleValue() > 1e-4,
+                "lengths change the prediction");
+    }
+
+    @Test
+    void paddedStepsDoNotCountInTheLoss() {
+        SequenceModel m = bidirectionalGru(SequenceModel.OutputMode.ALL_STEPS);
+        int[] lengths = {2, 4};
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 2, 3);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 4, 2, 2);
+        double before = m.computeGradients(x, lengths, y, new MeanSquaredError());
+        y.get(NDArrayIndex.interval(2, 4), NDArrayIndex.point(0), NDArrayIndex.all()).assign(100);
+        assertEquals(before, m.computeGradients(x, lengths, y, new MeanSquaredError()), 1e-12);
+        assertEquals(0.0, m.predict(x, lengths).get(NDArrayIndex.interval(2, 4), NDArrayIndex.point(0),
+                NDArrayIndex.all()).amaxNumber().doubleValue());
     }
 
     @Test

@@ -1,0 +1,243 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.api.Checks;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.api.State;
+import org.rnn4j.nd4j.Backend;
+
+/** The {@link SequenceLayer} of a {@link StackedRnn}: one layer per (layer, direction), each fused. */
+public final class StackedRnnLayer implements SequenceLayer {
+    private final StackedRnn spec;
+    private final Parameters parameters;
+    private final Parameters gradients;
+    private final SequenceLayer[][] layers;
+    private final int cellArity;
+    private final Random dropoutRandom;
+
+    StackedRnnLayer(StackedRnn spec, Parameters parameters, Parameters gradients) {
+        Backend.ensureReady();
+        this.spec = spec;
+        this.parameters = parameters;
+        this.gradients = gradients;
+        this.cellArity = spec.cell().stateArity();
+        this.layers = new SequenceLayer[spec.layers()][spec.directions()];
+        for (int k = 0; k < spec.layers(); k++) {
+            for (int d = 0; d < spec.directions(); d++) {
+                String prefix = StackedRnn.prefix(k, d);
+                layers[k][d] = spec.layerCell(k).create(parameters.part(prefix), gradients.part(prefix));
+            }
+        }
+        this.dropoutRandom = spec.dropout() > 0 ? Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()) : null;
+    }
+
+    /** The layer of stack level {@code k}, direction {@code d} (0 forward, 1 reverse). */
+    public SequenceLayer layer(int k, int d) {
+        return layers[k][d];
+    }
+
+    @Override
+    public Trace forward(INDArray input, int[] lengths, State initial, boolean training) {
+        Inputs.sequence(input, "input", spec.inputSize(), dataType());
+        long steps = input.size(0);
+        long batch = input.size(1);
+        Inputs.lengths(lengths, steps, batch);
+        Inputs.state(initial, "initial", stateArity(), batch, hiddenSize(), dataType());
+        int[] reversal = spec.bidirectional() ? reversalIndex(lengths, steps, batch) : null;
+
+        StackTrace trace = new StackTrace(this, lengths, reversal, spec.layers(), spec.directions());
+        INDArray x = Inputs.contiguous(input);
+        for (int k = 0; k < spec.layers(); k++) {
+            Trace forward = layers[k][0].forward(x, lengths, initialPart(initial, k, 0));
+            trace.traces[k][0] = forward;
+            INDArray out = forward.outputs();
+            if (spec.bidirectional()) {
+                Trace reverse = layers[k][1].forward(reorder(x, reversal), lengths, initialPart(initial, k, 1));
+                trace.traces[k][1] = reverse;
+                INDArray back = reorder(reverse.outputs(), reversal);
+                out = spec.merge() == StackedRnn.Merge.CONCAT ? Nd4j.concat(2, out, back) : out.add(back);
+            }
+            if (training && spec.dropout() > 0 && k < spec.layers() - 1) {
+                trace.dropoutMasks[k] = Nd4j.rand(dropoutRandom, out.shape()).lt(1 - spec.dropout())
+                        .castTo(dataType()).muli(1 / (1 - spec.dropout()));
+                out = out.mul(trace.dropoutMasks[k]);
+            }
+            x = out;
+        }
+        trace.outputs = x;
+        return trace;
+    }
+
+    @Override
+    public Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        StackTrace s = StackTrace.from(trace, this);
+        long steps = s.outputs.size(0);
+        long batch = s.outputs.size(1);
+        Inputs.gradient(outputGradients, "outputGradients", "[time, batch, outputSize]", dataType(),
+                steps, batch, outputSize());
+        Inputs.state(finalStateGradient, "finalStateGradient", stateArity(), batch, hiddenSize(), dataType());
+        long hidden = spec.cell().hiddenSize();
+        INDArray d = outputGradients == null ? Nd4j.zeros(dataType(), steps, batch, outputSize())
+                : Inputs.contiguous(outputGradients);
+        INDArray[] initialGradients = new INDArray[stateArity()];
+        for (int k = spec.layers() - 1; k >= 0; k--) {
+            if (s.dropoutMasks[k] != null) {
+                d = d.mul(s.dropoutMasks[k]);
+            }
+            INDArray dForward = d;
+            INDArray dReverse = d;
+            if (spec.bidirectional() && spec.merge() == StackedRnn.Merge.CONCAT) {
+                dForward = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, hidden)).dup('c');
+                dReverse = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(hidden, 2 * hidden))
+                        .dup('c');
+            }
+            Gradient gf = layers[k][0].backward(s.traces[k][0], dForward, finalPart(finalStateGradient, k, 0));
+            store(initialGradients, gf.initialStateGradient(), k, 0);
+            INDArray dx = gf.inputGradients();
+            if (spec.bidirectional()) {
+                Gradient gr = layers[k][1].backward(s.traces[k][1], reorder(dReverse, s.reversal),
+                        finalPart(finalStateGradient, k, 1));
+                store(initialGradients, gr.initialStateGradient(), k, 1);
+                dx = dx.addi(reorder(gr.inputGradients(), s.reversal));
+            }
+            d = dx;
+        }
+        return new Gradient(d, State.of(initialGradients));
+    }
+
+    /**
+     * Row (t, b) of the reversed sequence reads row (len_b - 1 - t, b); padded rows stay in place. Applying the
+     * same permutation twice gives the original order back.
+     */
+    private static int[] reversalIndex(int[] lengths, long steps, long batch) {
+        int[] index = new int[Math.toIntExact(steps * batch)];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int len = lengths == null ? (int) steps : lengths[b];
+                int source = t < len ? len - 1 - t : t;
+                index[Math.toIntExact(t * batch + b)] = Math.toIntExact(source * batch + b);
+            }
+        }
+        return index;
+    }
+
+    private static INDArray reorder(INDArray sequence, int[] index) {
+        long[] shape = sequence.shape();
+        INDArray rows = Inputs.contiguous(sequence).reshape('c', shape[0] * shape[1], shape[2]);
+        return Nd4j.pullRows(rows, 1, index, 'c').reshape('c', shape);
+    }
+
+    private State initialPart(State initial, int k, int d) {
+        return initial == null ? null : slice(initial, k, d);
+    }
+
+    private State finalPart(State finalGradient, int k, int d) {
+        return finalGradient == null ? null : slice(finalGradient, k, d);
+    }
+
+    private State slice(State state, int k, int d) {
+        INDArray[] parts = new INDArray[cellArity];
+        int base = (k * spec.directions() + d) * cellArity;
+        for (int p = 0; p < cellArity; p++) {
+            parts[p] = state.get(base + p);
+        }
+        return State.of(parts);
+    }
+
+    private void store(INDArray[] target, State part, int k, int d) {
+        int base = (k * spec.directions() + d) * cellArity;
+        for (int p = 0; p < cellArity; p++) {
+            target[base + p] = part.get(p);
+        }
+    }
+
+    public StackedRnn spec() {
+        return spec;
+    }
+
+    @Override
+    public int inputSize() {
+        return spec.inputSize();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return spec.cell().hiddenSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return spec.outputSize();
+    }
+
+    /** {@code layers × directions × cellArity} parts (see {@link StackedRnn}). */
+    @Override
+    public int stateArity() {
+        return spec.layers() * spec.directions() * cellArity;
+    }
+
+    @Override
+    public DataType dataType() {
+        return parameters.dataType();
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Parameters gradients() {
+        return gradients;
+    }
+
+    private static final class StackTrace implements Trace {
+        final StackedRnnLayer owner;
+        final int[] lengths;
+        final int[] reversal;
+        final Trace[][] traces;
+        final INDArray[] dropoutMasks;
+        INDArray outputs;
+        private State finalState;
+
+        StackTrace(StackedRnnLayer owner, int[] lengths, int[] reversal, int layers, int directions) {
+            this.owner = owner;
+            this.lengths = lengths;
+            this.reversal = reversal;
+            this.traces = new Trace[layers][directions];
+            this.dropoutMasks = new INDArray[layers];
+        }
+
+        static StackTrace from(Trace trace, StackedRnnLayer owner) {
+            Checks.notNull(trace, "trace");
+            if (!(trace instanceof StackTrace t) || t.owner != owner) {
+                throw new IllegalArgumentException("trace must come from this layer's forward");
+            }
+            return t;
+        }
+
+        @Override
+        public INDArray outputs() {
+            return outputs;
+        }
+
+        @Override
+        public State finalState() {
+            if (finalState == null) {
+                INDArray[] parts = new INDArray[owner.stateArity()];
+                for (int k = 0; k < traces.length; k++) {
+                    for (int d = 0; d < traces[k].length; d++) {
+                        owner.store(parts, traces[k][d].finalState(), k, d);
+                    }
+                }
+                finalState = State.of(parts);
+            }
+            return finalState;
+        }
+    }
+}
