@@ -1,0 +1,73 @@
+package org.rnn4j.nd4j.stream;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnn4j.api.Checks;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.api.State;
+import org.rnn4j.nd4j.layer.DenseLayer;
+import org.rnn4j.nd4j.layer.StackedRnnLayer;
+
+/**
+ * Stateful inference over a sequence that arrives a step or a chunk at a time: the state after each call is carried
+ * into the next, so feeding a sequence in pieces gives exactly the outputs of one full forward pass.
+ *
+ * <p>A stream is one conversation: use it from one thread at a time. The layer (and head) it reads are shared, and
+ * only read: any number of streams over one trained layer may run concurrently, each in its own thread.
+ * Bidirectional layers cannot stream (their reverse direction needs the whole sequence).
+ */
+public final class RecurrentStream {
+    private final SequenceLayer layer;
+    private final DenseLayer head;
+    private final long batch;
+    private State state;
+
+    /**
+     * @param layer the recurrent layer (its parameters are read, never written)
+     * @param head  an optional dense head applied to every step's output, or {@code null}
+     * @param batch the number of parallel sequences, usually 1
+     */
+    public RecurrentStream(SequenceLayer layer, DenseLayer head, long batch) {
+        this.layer = Checks.notNull(layer, "layer");
+        if (layer instanceof StackedRnnLayer stack && stack.spec().bidirectional()) {
+            throw new IllegalArgumentException("layer is bidirectional: its reverse direction needs the whole "
+                    + "sequence, so it cannot stream");
+        }
+        if (head != null && head.spec().inputSize() != layer.outputSize()) {
+            throw new IllegalArgumentException("head must have inputSize " + layer.outputSize() + " but has "
+                    + head.spec().inputSize());
+        }
+        this.head = head;
+        this.batch = Checks.positive(Math.toIntExact(batch), "batch");
+    }
+
+    /** One step: {@code x} is {@code [batch, inputSize]}; returns {@code [batch, outputSize]}. */
+    public INDArray step(INDArray x) {
+        Checks.shape(x, "x", "[batch, inputSize]", batch, layer.inputSize());
+        INDArray out = feed(x.reshape(1, batch, layer.inputSize()));
+        return out.reshape(batch, out.size(2));
+    }
+
+    /** A chunk of steps: {@code [T, batch, inputSize]} → {@code [T, batch, outputSize]}. */
+    public INDArray feed(INDArray chunk) {
+        Checks.shape(chunk, "chunk", "[time, batch, inputSize]", Checks.ANY, batch, layer.inputSize());
+        SequenceLayer.Trace trace = layer.forward(chunk, null, state, false);
+        state = trace.finalState();
+        INDArray outputs = trace.outputs();
+        if (head == null) {
+            return outputs;
+        }
+        long steps = outputs.size(0);
+        return head.forward(outputs.reshape('c', steps * batch, outputs.size(2)))
+                .reshape('c', steps, batch, head.spec().outputSize());
+    }
+
+    /** The state after the last step fed, or {@code null} before the first. */
+    public State state() {
+        return state;
+    }
+
+    /** Forgets the state: the next step starts from zeros. */
+    public void reset() {
+        state = null;
+    }
+}
