@@ -18,7 +18,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </pre>
  * Backward adds {@code dh, dh0, dc, dc0} (gradients w.r.t. the same states), {@code dGates} (w.r.t. the input
  * projection) and {@code dHproj} (w.r.t. the recurrent projection; the same array as {@code dGates} except for the
- * GRU), the activation derivatives of {@code gates} (computed once) and a scratch block.
+ * GRU) and the activation derivatives of {@code gates} (computed once).
  * The outputs live at offset 0 of their own buffer, because ND4J 1.0.0-M2.1's {@code get(...)} fails on rank-3
  * views with an offset, and callers index the outputs.
  */
@@ -42,7 +42,8 @@ final class FusedBuffers {
     INDArray dHproj;
     INDArray derivative;
     INDArray auxDerivative;
-    INDArray scratch;
+    /** [B, H] for intermediate products, so that no step allocates. */
+    final INDArray scratch;
 
     FusedBuffers(DataType type, INDArray x, long steps, long batch, long hidden, int gateCount, boolean cellState,
                  boolean separateRecurrent) {
@@ -56,6 +57,7 @@ final class FusedBuffers {
         this.gates = Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c');
         this.hproj = separateRecurrent ? Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c') : null;
         this.aux = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
+        this.scratch = Nd4j.create(type, new long[] {batch, hidden}, 'c');
     }
 
     /** The first {@code n} rows of step {@code t}'s block of a {@code [T*B, F]} buffer: a contiguous view. */

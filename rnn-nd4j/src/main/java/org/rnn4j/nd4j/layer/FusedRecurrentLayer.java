@@ -113,7 +113,6 @@ public final class FusedRecurrentLayer implements SequenceLayer {
         }
         b.dGates = Nd4j.zeros(dataType(), steps * batch, (long) spec.gates() * hidden);
         b.dHproj = gru ? Nd4j.zeros(dataType(), steps * batch, (long) spec.gates() * hidden) : b.dGates;
-        b.scratch = Nd4j.create(dataType(), new long[] {batch, hidden}, 'c');
         kernel.prepareBackward(b);
         for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
             long n = order.active(t);

@@ -18,7 +18,7 @@ final class GruKernel implements StepKernel {
         INDArray r = b.gateColumns(x, 0, 1);
         INDArray z = b.gateColumns(x, 1, 1);
         INDArray nGate = b.gateColumns(x, 2, 1);
-        nGate.addi(r.mul(b.gateColumns(hp, 2, 1)));
+        nGate.addi(r.mul(b.gateColumns(hp, 2, 1), b.rows(b.scratch, 0, n)));
         Transforms.tanh(nGate, false);
         INDArray out = b.rows(b.h, t, n);
         b.previous(b.h, b.h0, t, n).sub(nGate, out);      // h_t = n + z ⊙ (h_{t-1} - n)
@@ -51,6 +51,6 @@ final class GruKernel implements StepKernel {
         b.gateColumns(dx, 0, 2).muli(b.gateColumns(d, 0, 2));
         b.gateColumns(dhp, 0, 2).assign(b.gateColumns(dx, 0, 2));
         dn.mul(r, b.gateColumns(dhp, 2, 1));
-        b.previous(b.dh, b.dh0, t, n).addi(dh.mul(z));                  // the direct path z ⊙ h_{t-1}
+        b.previous(b.dh, b.dh0, t, n).addi(dh.mul(z, b.rows(b.scratch, 0, n))); // the direct path z ⊙ h_{t-1}
     }
 }

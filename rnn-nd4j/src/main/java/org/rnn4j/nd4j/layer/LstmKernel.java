@@ -17,7 +17,8 @@ final class LstmKernel implements StepKernel {
         INDArray o = b.gateColumns(z, 3, 1);
         INDArray c = b.rows(b.c, t, n);
         f.mul(b.previous(b.c, b.c0, t, n), c);
-        c.addi(i.mul(g));
+        INDArray ig = b.rows(b.scratch, 0, n);
+        c.addi(i.mul(g, ig));
         INDArray tanhC = b.rows(b.aux, t, n);
         tanhC.assign(c);
         Transforms.tanh(tanhC, false);
