@@ -1,0 +1,143 @@
+package org.rnn4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the JMH suite and writes a Markdown table: rnn4j beside DL4J per benchmark, the ratio, GFLOP/s and the share of
+ * the GEMM roof measured in the same run. Every number is the median of the measured iterations.
+ */
+@Command(name = "bench-report", mixinStandardHelpOptions = true,
+        description = "Runs rnn4j's benchmarks beside DL4J's and writes a Markdown report.")
+public final class BenchReport implements Callable<Integer> {
+
+    @Option(names = "--mode", defaultValue = "short",
+            description = "short (about 10 minutes on 2 cores) or full (longer iterations, more of them)")
+    String mode;
+
+    @Option(names = "--threads", defaultValue = "1,2", split = ",",
+            description = "ND4J thread caps to compare (0 = ND4J's defaults); default: ${DEFAULT-VALUE}")
+    String[] threads;
+
+    @Option(names = "--include", defaultValue = "RecurrentBenchmark|StreamingBenchmark|GemmRoofBenchmark",
+            description = "regular expression of benchmarks to run")
+    String include;
+
+    @Option(names = "--output", defaultValue = "target/bench-report.md", description = "the Markdown report")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean full = mode.equals("full");
+        if (!full && !mode.equals("short")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--mode must be short or full");
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(include)
+                .forks(1)
+                .warmupIterations(full ? 4 : 2).warmupTime(TimeValue.seconds(full ? 2 : 1))
+                .measurementIterations(full ? 8 : 3).measurementTime(TimeValue.seconds(full ? 2 : 1))
+                .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G")
+                .param("threads", threads)
+                .shouldFailOnError(true);
+        Collection<RunResult> results = new org.openjdk.jmh.runner.Runner(options.build()).run();
+        String report = report(results);
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, report);
+        System.out.println(report);
+        System.out.println("written to " + output.toAbsolutePath());
+        return 0;
+    }
+
+    /** Median score per "method|config|impl|threads". */
+    static Map<String, Double> medians(Collection<RunResult> results) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            var p = r.getParams();
+            String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
+            String config = p.getParam("config") == null ? "stream" : p.getParam("config");
+            String impl = p.getParam("impl") == null ? "gemm" : p.getParam("impl");
+            m.put(method + "|" + config + "|" + impl + "|" + p.getParam("threads"),
+                    r.getPrimaryResult().getStatistics().getPercentile(50));
+        }
+        return m;
+    }
+
+    String report(Collection<RunResult> results) {
+        Map<String, Double> m = medians(results);
+        StringBuilder b = new StringBuilder();
+        b.append("# rnn4j vs Deeplearning4j 1.0.0-M2.1 (same ND4J backend)\n\n");
+        b.append(String.format(Locale.ROOT, "Run %s, mode %s, %d cores, Java %s, OMP_NUM_THREADS=%s. Medians of the "
+                        + "measured JMH iterations. FLOPs: 2·T·B·(I+H)·gates·H forward, twice that backward.%n%n",
+                LocalDateTime.now().withNano(0), mode, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")));
+        for (String method : new String[] {"train", "infer"}) {
+            b.append(method.equals("train") ? "## Training iteration (forward, backward, Adam), ms\n\n"
+                    : "## Inference (forward), ms\n\n");
+            b.append("| config | threads | rnn4j LSTM | DL4J LSTM | DL4J/rnn4j | rnn4j GRU | rnn4j RNN | DL4J SimpleRnn "
+                    + "| DL4J/rnn4j (RNN) | rnn4j LSTM GFLOP/s | GEMM roof GFLOP/s | share of roof |\n");
+            b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String config : new String[] {"A", "B"}) {
+                for (String t : threads) {
+                    Double lstm = m.get(method + "|" + config + "|rnn4j-lstm|" + t);
+                    if (lstm == null) {
+                        continue;
+                    }
+                    Double dl4j = m.get(method + "|" + config + "|dl4j-lstm|" + t);
+                    Double gru = m.get(method + "|" + config + "|rnn4j-gru|" + t);
+                    Double rnn = m.get(method + "|" + config + "|rnn4j-rnn|" + t);
+                    Double dl4jRnn = m.get(method + "|" + config + "|dl4j-rnn|" + t);
+                    Double roofMs = m.get("forwardGemms|" + config + "|gemm|" + t);
+                    Workload w = Workload.named(config);
+                    double flops = w.forwardFlops(4) * (method.equals("train") ? 3 : 1);
+                    double gflops = flops / (lstm * 1e6);
+                    Double roof = roofMs == null ? null : w.forwardFlops(4) / (roofMs * 1e6);
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %s | %s |%n",
+                            config, t, ms(lstm), ms(dl4j), ratio(dl4j, lstm), ms(gru), ms(rnn), ms(dl4jRnn),
+                            ratio(dl4jRnn, rnn), gflops, roof == null ? "-" : String.format(Locale.ROOT, "%.0f", roof),
+                            roof == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / roof)));
+                }
+            }
+            b.append('\n');
+        }
+        b.append("## Streaming: one step, batch 1, input 64, hidden 256, µs\n\n");
+        b.append("| threads | rnn4j LSTM | DL4J LSTM | DL4J/rnn4j | rnn4j GRU | rnn4j RNN | DL4J SimpleRnn |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (String t : new String[] {"1"}) {
+            Double lstm = m.get("step|stream|rnn4j-lstm|" + t);
+            if (lstm != null) {
+                Double dl4j = m.get("step|stream|dl4j-lstm|" + t);
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", t, ms(lstm), ms(dl4j),
+                        ratio(dl4j, lstm), ms(m.get("step|stream|rnn4j-gru|" + t)),
+                        ms(m.get("step|stream|rnn4j-rnn|" + t)), ms(m.get("step|stream|dl4j-rnn|" + t))));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.0f", v);
+    }
+
+    private static String ratio(Double slow, Double fast) {
+        return slow == null || fast == null ? "-" : String.format(Locale.ROOT, "%.1f×", slow / fast);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchReport()).execute(args));
+    }
+}
