@@ -11,6 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #backward}, with the parameters unchanged in between. {@code backward} adds (+=) parameter gradients into
  * {@link #gradients()} and may reuse the trace's buffers, so read the outputs before calling it. For inference only,
  * call {@code forward} and drop the trace.
+ *
+ * <p>Threads: inference passes ({@code training = false}) only read the parameters, so one layer serves any number
+ * of threads at once. Training passes may reuse the buffers of the previous training pass: a training trace (its
+ * outputs and final state included) is valid until the layer's next training forward, and training runs in one
+ * thread. Copy what you want to keep.
  */
 public interface SequenceLayer {
     int inputSize();

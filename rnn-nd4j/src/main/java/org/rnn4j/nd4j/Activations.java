@@ -32,6 +32,16 @@ public final class Activations {
         };
     }
 
+    /** The derivative from the output {@code y}, written into {@code out} (ones for identity). */
+    public static INDArray derivativeFromOutput(Activation activation, INDArray y, INDArray out) {
+        return switch (activation) {
+            case SIGMOID -> y.mul(y, out).rsubi(y);
+            case TANH -> y.mul(y, out).rsubi(1.0);
+            case RELU -> Transforms.sign(out.assign(y), false);
+            case IDENTITY -> out.assign(1.0);
+        };
+    }
+
     /** {@code gradient *= f'(pre)} given the output {@code y}, in place. */
     public static INDArray multiplyByDerivative(Activation activation, INDArray gradient, INDArray y) {
         INDArray d = derivativeFromOutput(activation, y);

@@ -68,6 +68,11 @@ final class BatchOrder {
         return groups;
     }
 
+    /** Whether every sequence runs all {@code T} steps (no padding). */
+    boolean full() {
+        return groups.size() == 1 && groups.get(0).length() == steps;
+    }
+
     /** Whether sorting changes nothing (lengths already non-increasing). */
     boolean identity() {
         return identity;

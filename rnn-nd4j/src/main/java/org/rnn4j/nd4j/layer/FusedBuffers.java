@@ -16,16 +16,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   hproj  [T*B, G*H]    h_{t-1}·W_hhᵀ + b_hh (GRU only: its n gate needs it separately)
  *   aux    [T*B, H]      tanh(c_t) (LSTM only)
  * </pre>
- * Backward adds {@code dh, dh0, dc, dc0} (gradients w.r.t. the same states), {@code dGates} (w.r.t. the input
+ * Backward uses {@code dh, dh0, dc, dc0} (gradients w.r.t. the same states), {@code dGates} (w.r.t. the input
  * projection) and {@code dHproj} (w.r.t. the recurrent projection; the same array as {@code dGates} except for the
- * GRU) and the activation derivatives of {@code gates} (computed once).
+ * GRU) and the activation derivatives of {@code gates} (computed once per pass). All are allocated together, so a
+ * training pass of the same shape can reuse every one of them: allocating (and first touching) these buffers cost
+ * more than a third of a training iteration when each pass made its own.
  * The outputs live at offset 0 of their own buffer, because ND4J 1.0.0-M2.1's {@code get(...)} fails on rank-3
  * views with an offset, and callers index the outputs.
  */
 final class FusedBuffers {
+    final long steps;
     final long batch;
     final long hidden;
-    final INDArray x;
+    INDArray x;
+    /** Counts the passes that have used these buffers, so that a trace can tell it is stale. */
+    int generation;
     final INDArray h;
     final INDArray h0;
     final INDArray c;
@@ -34,22 +39,22 @@ final class FusedBuffers {
     final INDArray hproj;
     final INDArray aux;
 
-    INDArray dh;
-    INDArray dh0;
-    INDArray dc;
-    INDArray dc0;
-    INDArray dGates;
-    INDArray dHproj;
-    INDArray derivative;
-    INDArray auxDerivative;
+    final INDArray dh;
+    final INDArray dh0;
+    final INDArray dc;
+    final INDArray dc0;
+    final INDArray dGates;
+    final INDArray dHproj;
+    final INDArray derivative;
+    final INDArray auxDerivative;
     /** [B, H] for intermediate products, so that no step allocates. */
     final INDArray scratch;
 
-    FusedBuffers(DataType type, INDArray x, long steps, long batch, long hidden, int gateCount, boolean cellState,
+    FusedBuffers(DataType type, long steps, long batch, long hidden, int gateCount, boolean cellState,
                  boolean separateRecurrent) {
+        this.steps = steps;
         this.batch = batch;
         this.hidden = hidden;
-        this.x = x;
         this.h = Nd4j.zeros(type, steps * batch, hidden);
         this.h0 = Nd4j.zeros(type, batch, hidden);
         this.c = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
@@ -58,6 +63,20 @@ final class FusedBuffers {
         this.hproj = separateRecurrent ? Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c') : null;
         this.aux = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
         this.scratch = Nd4j.create(type, new long[] {batch, hidden}, 'c');
+        long gateColumns = (long) gateCount * hidden;
+        this.dh = Nd4j.create(type, new long[] {steps * batch, hidden}, 'c');
+        this.dh0 = Nd4j.create(type, new long[] {batch, hidden}, 'c');
+        this.dc = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
+        this.dc0 = cellState ? Nd4j.create(type, new long[] {batch, hidden}, 'c') : null;
+        this.dGates = Nd4j.zeros(type, steps * batch, gateColumns);
+        this.dHproj = separateRecurrent ? Nd4j.zeros(type, steps * batch, gateColumns) : dGates;
+        this.derivative = Nd4j.create(type, new long[] {steps * batch, gateColumns}, 'c');
+        this.auxDerivative = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
+    }
+
+    /** Whether these buffers fit a pass of this shape and type (then a training pass reuses them). */
+    boolean fits(DataType type, long steps, long batch) {
+        return this.steps == steps && this.batch == batch && h.dataType() == type;
     }
 
     /** The first {@code n} rows of step {@code t}'s block of a {@code [T*B, F]} buffer: a contiguous view. */

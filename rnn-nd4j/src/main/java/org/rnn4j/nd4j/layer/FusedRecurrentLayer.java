@@ -37,6 +37,8 @@ public final class FusedRecurrentLayer implements SequenceLayer {
     private final StepKernel kernel;
     private final boolean gru;
     private final boolean lstm;
+    /** The buffers of the last training pass, reused by the next one of the same shape. */
+    private FusedBuffers trainingBuffers;
 
     public FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
         Backend.ensureReady();
@@ -60,7 +62,8 @@ public final class FusedRecurrentLayer implements SequenceLayer {
         long hidden = spec.hiddenSize();
 
         INDArray x = order.sortSteps(Inputs.contiguous(input).reshape('c', steps * batch, spec.inputSize()));
-        FusedBuffers b = new FusedBuffers(dataType(), x, steps, batch, hidden, spec.gates(), lstm, gru);
+        FusedBuffers b = buffers(training, steps, batch);
+        b.x = x;
         if (initial != null) {
             b.h0.assign(order.sortBatch(initial.hidden()));
             if (lstm) {
@@ -81,11 +84,37 @@ public final class FusedRecurrentLayer implements SequenceLayer {
         INDArray recurrentTarget = gru ? b.hproj : b.gates;
         for (int t = 0; t < steps; t++) {
             long n = order.active(t);
+            if (n == 0) {
+                break; // every sequence has ended: the batch is padded beyond its longest sequence
+            }
             Nd4j.gemm(b.previous(b.h, b.h0, t, n), w("weight_hh"), b.rows(recurrentTarget, t, n), false, true,
                     1.0, 1.0);
             kernel.forward(b, t, n);
         }
-        return new FusedTrace(this, order, b, steps, batch);
+        return new FusedTrace(this, order, b, steps, batch, training);
+    }
+
+    /**
+     * Fresh buffers for inference (so that any number of threads can run it), or, for training passes, the buffers
+     * of the previous training pass when the shape is the same: training runs in one thread, and reusing saves the
+     * allocation that otherwise dominates.
+     */
+    private FusedBuffers buffers(boolean training, long steps, long batch) {
+        FusedBuffers cached = trainingBuffers;
+        if (training && cached != null && cached.fits(dataType(), steps, batch)) {
+            cached.h.assign(0);
+            cached.h0.assign(0);
+            if (lstm) {
+                cached.c0.assign(0);
+            }
+            cached.generation++;
+            return cached;
+        }
+        FusedBuffers fresh = new FusedBuffers(dataType(), steps, batch, spec.hiddenSize(), spec.gates(), lstm, gru);
+        if (training) {
+            trainingBuffers = fresh;
+        }
+        return fresh;
     }
 
     @Override
@@ -100,22 +129,38 @@ public final class FusedRecurrentLayer implements SequenceLayer {
                 steps, batch, hidden);
         Inputs.state(finalStateGradient, "finalStateGradient", spec.stateArity(), batch, hidden, dataType());
 
-        b.dh = outputGradients == null ? Nd4j.zeros(dataType(), steps * batch, hidden)
-                : order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden)).dup('c');
-        b.dh0 = Nd4j.zeros(dataType(), batch, hidden);
-        b.dc = lstm ? Nd4j.zeros(dataType(), steps * batch, hidden) : null;
-        b.dc0 = lstm ? Nd4j.zeros(dataType(), batch, hidden) : null;
+        if (f.used) {
+            throw new IllegalArgumentException("trace was already passed to backward");
+        }
+        f.used = true;
+        if (outputGradients == null) {
+            b.dh.assign(0);
+        } else {
+            b.dh.assign(order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden)));
+        }
+        b.dh0.assign(0);
+        if (lstm) {
+            b.dc.assign(0);
+            b.dc0.assign(0);
+        }
         if (finalStateGradient != null) {
             inject(b, b.dh, order.sortBatch(finalStateGradient.hidden()), order);
             if (lstm) {
                 inject(b, b.dc, order.sortBatch(finalStateGradient.get(1)), order);
             }
         }
-        b.dGates = Nd4j.zeros(dataType(), steps * batch, (long) spec.gates() * hidden);
-        b.dHproj = gru ? Nd4j.zeros(dataType(), steps * batch, (long) spec.gates() * hidden) : b.dGates;
+        if (!order.full()) { // padded rows are never written by the steps but are read by the weight GEMMs
+            b.dGates.assign(0);
+            if (gru) {
+                b.dHproj.assign(0);
+            }
+        }
         kernel.prepareBackward(b);
         for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
             long n = order.active(t);
+            if (n == 0) {
+                continue;
+            }
             kernel.backward(b, t, n);
             Nd4j.gemm(b.rows(b.dHproj, t, n), w("weight_hh"), b.previous(b.dh, b.dh0, t, n), false, false,
                     1.0, 1.0);
@@ -220,20 +265,30 @@ public final class FusedRecurrentLayer implements SequenceLayer {
         final FusedBuffers buffers;
         final long steps;
         final long batch;
+        final boolean training;
+        final int generation;
+        boolean used;
         private INDArray outputs;
         private State finalState;
 
-        FusedTrace(FusedRecurrentLayer owner, BatchOrder order, FusedBuffers buffers, long steps, long batch) {
+        FusedTrace(FusedRecurrentLayer owner, BatchOrder order, FusedBuffers buffers, long steps, long batch,
+                   boolean training) {
             this.owner = owner;
             this.order = order;
             this.buffers = buffers;
             this.steps = steps;
             this.batch = batch;
+            this.training = training;
+            this.generation = buffers.generation;
         }
 
         static FusedTrace from(Trace trace, FusedRecurrentLayer owner) {
             if (!(trace instanceof FusedTrace t) || t.owner != owner) {
                 throw new IllegalArgumentException("trace must come from this layer's forward");
+            }
+            if (t.training && (t.buffers != owner.trainingBuffers || t.generation != t.buffers.generation)) {
+                throw new IllegalArgumentException("trace is stale: a later training pass of this layer reused its "
+                        + "buffers");
             }
             return t;
         }

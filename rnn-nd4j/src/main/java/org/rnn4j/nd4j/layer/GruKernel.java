@@ -27,9 +27,9 @@ final class GruKernel implements StepKernel {
 
     @Override
     public void prepareBackward(FusedBuffers b) {
-        b.derivative = b.gates.mul(b.gates).rsubi(b.gates);
+        b.gates.mul(b.gates, b.derivative).rsubi(b.gates);
         INDArray nGate = b.gateColumns(b.gates, 2, 1);
-        b.gateColumns(b.derivative, 2, 1).assign(nGate.mul(nGate).rsubi(1));
+        nGate.mul(nGate, b.gateColumns(b.derivative, 2, 1)).rsubi(1);
     }
 
     @Override

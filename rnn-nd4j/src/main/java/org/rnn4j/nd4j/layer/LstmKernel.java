@@ -28,10 +28,11 @@ final class LstmKernel implements StepKernel {
     @Override
     public void prepareBackward(FusedBuffers b) {
         // σ' = s - s² for i, f, o; tanh' = 1 - g² for g; tanh'(c) = 1 - tanh(c)²
-        b.derivative = b.gates.mul(b.gates).rsubi(b.gates);
+        b.gates.mul(b.gates, b.derivative).rsubi(b.gates);
         INDArray g = b.gateColumns(b.gates, 2, 1);
-        b.gateColumns(b.derivative, 2, 1).assign(g.mul(g).rsubi(1));
-        b.auxDerivative = b.aux.mul(b.aux).rsubi(1);
+        INDArray dg = b.gateColumns(b.derivative, 2, 1);
+        g.mul(g, dg).rsubi(1);
+        b.aux.mul(b.aux, b.auxDerivative).rsubi(1);
     }
 
     @Override

@@ -21,14 +21,14 @@ final class RnnKernel implements StepKernel {
 
     @Override
     public void prepareBackward(FusedBuffers b) {
-        b.derivative = Activations.derivativeFromOutput(activation, b.h);
+        Activations.derivativeFromOutput(activation, b.h, b.derivative);
     }
 
     @Override
     public void backward(FusedBuffers b, int t, long n) {
         INDArray dPre = b.rows(b.dGates, t, n);
         INDArray dh = b.rows(b.dh, t, n);
-        if (b.derivative == null) {
+        if (activation == Activation.IDENTITY) {
             dPre.assign(dh);
         } else {
             dh.mul(b.rows(b.derivative, t, n), dPre);

@@ -53,11 +53,12 @@ public final class StackedRnnLayer implements SequenceLayer {
         StackTrace trace = new StackTrace(this, lengths, reversal, spec.layers(), spec.directions());
         INDArray x = Inputs.contiguous(input);
         for (int k = 0; k < spec.layers(); k++) {
-            Trace forward = layers[k][0].forward(x, lengths, initialPart(initial, k, 0));
+            Trace forward = layers[k][0].forward(x, lengths, initialPart(initial, k, 0), training);
             trace.traces[k][0] = forward;
             INDArray out = forward.outputs();
             if (spec.bidirectional()) {
-                Trace reverse = layers[k][1].forward(reorder(x, reversal), lengths, initialPart(initial, k, 1));
+                Trace reverse = layers[k][1].forward(reorder(x, reversal), lengths, initialPart(initial, k, 1),
+                        training);
                 trace.traces[k][1] = reverse;
                 INDArray back = reorder(reverse.outputs(), reversal);
                 out = spec.merge() == StackedRnn.Merge.CONCAT ? Nd4j.concat(2, out, back) : out.add(back);

@@ -94,6 +94,7 @@ class RecurrentLayerTest {
         for (CellKind kind : CellKind.values()) {
             cases.add(Arguments.of(kind, null));
             cases.add(Arguments.of(kind, new int[] {3, 7, 1, 7, 5}));
+            cases.add(Arguments.of(kind, new int[] {3, 2, 1, 3, 2})); // padded beyond the longest sequence
         }
         return cases.stream();
     }
@@ -188,6 +189,44 @@ class RecurrentLayerTest {
         assertTrue(full.hidden().getRow(0).equalsWithEps(masked.hidden().getRow(0), 1e-12), "full-length row same");
         double diff = full.hidden().getRow(1).sub(masked.hidden().getRow(1)).amaxNumber().doubleValue();
         assertTrue(diff > 1e-3, "the mask must change the shorter sequence's final state, diff " + diff);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void trainingPassesReuseBuffersWithoutChangingResults(CellKind kind) {
+        RecurrentCellSpec spec = kind.spec(INPUT, HIDDEN, true);
+        Parameters p = randomParameters(spec, 13);
+        Parameters gTraining = p.zerosLike();
+        Parameters gFresh = p.zerosLike();
+        SequenceLayer training = spec.create(p, gTraining);
+        SequenceLayer fresh = spec.create(p, gFresh);
+        for (int[] lengths : new int[][] {{3, 5, 2}, null, {5, 1, 4}, null, {2, 2, 2}}) {
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3, INPUT);
+            State initial = randomState(spec, 3);
+            INDArray dOut = Nd4j.rand(DataType.DOUBLE, 5, 3, HIDDEN);
+            State dFinal = randomState(spec, 3);
+            gTraining.flat().assign(0);
+            gFresh.flat().assign(0);
+            SequenceLayer.Trace a = training.forward(x, lengths, initial, true);
+            SequenceLayer.Trace b = fresh.forward(x, lengths, initial, false);
+            assertClose(b.outputs(), a.outputs(), "outputs " + java.util.Arrays.toString(lengths));
+            assertClose(b.finalState().hidden(), a.finalState().hidden(), "final state");
+            SequenceLayer.Gradient ga = training.backward(a, dOut, dFinal);
+            SequenceLayer.Gradient gb = fresh.backward(b, dOut, dFinal);
+            assertClose(gb.inputGradients(), ga.inputGradients(), "dX");
+            assertClose(gb.initialStateGradient().hidden(), ga.initialStateGradient().hidden(), "dh0");
+            assertClose(gFresh.flat(), gTraining.flat(), "parameter gradients");
+        }
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3, INPUT);
+        SequenceLayer.Trace first = training.forward(x, null, null, true);
+        SequenceLayer.Trace second = training.forward(x, null, null, true);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> training.backward(first, null, null));
+        assertTrue(e.getMessage().contains("stale"), e.getMessage());
+        training.backward(second, null, null);
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> training.backward(second, null, null));
+        assertEquals("trace was already passed to backward", e.getMessage());
     }
 
     static State row(State s, int b) {
