@@ -39,14 +39,17 @@ final class FusedBuffers {
     final INDArray hproj;
     final INDArray aux;
 
-    final INDArray dh;
-    final INDArray dh0;
-    final INDArray dc;
-    final INDArray dc0;
-    final INDArray dGates;
-    final INDArray dHproj;
-    final INDArray derivative;
-    final INDArray auxDerivative;
+    INDArray dh;
+    INDArray dh0;
+    INDArray dc;
+    INDArray dc0;
+    INDArray dGates;
+    INDArray dHproj;
+    INDArray derivative;
+    INDArray auxDerivative;
+    private final int gateCount;
+    private final boolean cellState;
+    private final boolean separateRecurrent;
     /** [B, H] for intermediate products, so that no step allocates. */
     final INDArray scratch;
 
@@ -63,15 +66,26 @@ final class FusedBuffers {
         this.hproj = separateRecurrent ? Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c') : null;
         this.aux = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
         this.scratch = Nd4j.create(type, new long[] {batch, hidden}, 'c');
+        this.gateCount = gateCount;
+        this.cellState = cellState;
+        this.separateRecurrent = separateRecurrent;
+    }
+
+    /** Allocates the backward pass's buffers on its first use (inference never needs them). */
+    void ensureBackward() {
+        if (dh != null) {
+            return;
+        }
+        DataType type = h.dataType();
         long gateColumns = (long) gateCount * hidden;
-        this.dh = Nd4j.create(type, new long[] {steps * batch, hidden}, 'c');
-        this.dh0 = Nd4j.create(type, new long[] {batch, hidden}, 'c');
-        this.dc = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
-        this.dc0 = cellState ? Nd4j.create(type, new long[] {batch, hidden}, 'c') : null;
-        this.dGates = Nd4j.zeros(type, steps * batch, gateColumns);
-        this.dHproj = separateRecurrent ? Nd4j.zeros(type, steps * batch, gateColumns) : dGates;
-        this.derivative = Nd4j.create(type, new long[] {steps * batch, gateColumns}, 'c');
-        this.auxDerivative = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
+        dh = Nd4j.create(type, new long[] {steps * batch, hidden}, 'c');
+        dh0 = Nd4j.create(type, new long[] {batch, hidden}, 'c');
+        dc = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
+        dc0 = cellState ? Nd4j.create(type, new long[] {batch, hidden}, 'c') : null;
+        dGates = Nd4j.zeros(type, steps * batch, gateColumns);
+        dHproj = separateRecurrent ? Nd4j.zeros(type, steps * batch, gateColumns) : dGates;
+        derivative = Nd4j.create(type, new long[] {steps * batch, gateColumns}, 'c');
+        auxDerivative = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
     }
 
     /** Whether these buffers fit a pass of this shape and type (then a training pass reuses them). */
