@@ -56,8 +56,7 @@ public final class Checks {
     /** Rejects NaN and infinite values (one native reduction, after the shape checks). */
     public static INDArray finite(INDArray array, String name) {
         notNull(array, name);
-        if (array.length() > 0 && (BooleanIndexing.or(array, Conditions.isNan())
-                || BooleanIndexing.or(array, Conditions.isInfinite()))) {
+        if (array.length() > 0 && BooleanIndexing.or(array, Conditions.notFinite())) {
             throw new IllegalArgumentException(name + " contains NaN or infinite values");
         }
         return array;

@@ -1,5 +1,8 @@
 package org.rnn4j.nd4j.layer;
 
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -93,18 +96,26 @@ final class FusedBuffers {
         return this.steps == steps && this.batch == batch && h.dataType() == type;
     }
 
+    /**
+     * Views are made once and kept: creating one costs about as much as a native call, and a pass asks for the same
+     * few dozen views per step; streaming steppers and reused training buffers ask for them again on every pass.
+     */
+    private final Map<INDArray, Map<Long, INDArray>> views = new IdentityHashMap<>();
+
     /** The first {@code n} rows of step {@code t}'s block of a {@code [T*B, F]} buffer: a contiguous view. */
     INDArray rows(INDArray buffer, long t, long n) {
-        return buffer.get(NDArrayIndex.interval(t * batch, t * batch + n), NDArrayIndex.all());
+        return views.computeIfAbsent(buffer, k -> new HashMap<>()).computeIfAbsent(t << 32 | n,
+                k -> buffer.get(NDArrayIndex.interval(t * batch, t * batch + n), NDArrayIndex.all()));
     }
 
     /** The state before step t: {@code h_{t-1}}, or {@code h0} at t = 0 (first n rows). */
     INDArray previous(INDArray states, INDArray initial, long t, long n) {
-        return t == 0 ? initial.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()) : rows(states, t - 1, n);
+        return t == 0 ? rows(initial, 0, n) : rows(states, t - 1, n);
     }
 
-    /** Columns {@code [k*H, (k+m)*H)} of a row view of a gate matrix. */
+    /** Columns {@code [k*H, (k+m)*H)} of a row view of a gate matrix (kept like {@link #rows}). */
     INDArray gateColumns(INDArray gateRows, int k, int m) {
-        return gateRows.get(NDArrayIndex.all(), NDArrayIndex.interval(k * hidden, (k + m) * hidden));
+        return views.computeIfAbsent(gateRows, g -> new HashMap<>()).computeIfAbsent(-(((long) k << 16) | m) - 1,
+                key -> gateRows.get(NDArrayIndex.all(), NDArrayIndex.interval(k * hidden, (k + m) * hidden)));
     }
 }

@@ -70,7 +70,20 @@ public final class FusedRecurrentLayer implements SequenceLayer {
                 b.c0.assign(order.sortBatch(initial.get(1)));
             }
         }
-        Nd4j.gemm(x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
+        project(b);
+        for (int t = 0; t < steps; t++) {
+            long n = order.active(t);
+            if (n == 0) {
+                break; // every sequence has ended: the batch is padded beyond its longest sequence
+            }
+            recur(b, t, n);
+        }
+        return new FusedTrace(this, order, b, steps, batch, training);
+    }
+
+    /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
+    private void project(FusedBuffers b) {
+        Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
         if (spec.bias()) {
             if (gru) {
                 b.gates.addiRowVector(w("bias_ih"));
@@ -81,17 +94,55 @@ public final class FusedRecurrentLayer implements SequenceLayer {
         } else if (gru) {
             b.hproj.assign(0);
         }
-        INDArray recurrentTarget = gru ? b.hproj : b.gates;
-        for (int t = 0; t < steps; t++) {
-            long n = order.active(t);
-            if (n == 0) {
-                break; // every sequence has ended: the batch is padded beyond its longest sequence
-            }
-            Nd4j.gemm(b.previous(b.h, b.h0, t, n), w("weight_hh"), b.rows(recurrentTarget, t, n), false, true,
-                    1.0, 1.0);
-            kernel.forward(b, t, n);
+    }
+
+    /** Step t for its first n rows: the recurrent GEMM for all gates, then the cell's elementwise step. */
+    private void recur(FusedBuffers b, int t, long n) {
+        Nd4j.gemm(b.previous(b.h, b.h0, t, n), w("weight_hh"), b.rows(gru ? b.hproj : b.gates, t, n), false, true,
+                1.0, 1.0);
+        kernel.forward(b, t, n);
+    }
+
+    /**
+     * A {@link Stepper} for streaming {@code batch} sequences one step at a time: the same computation as
+     * {@link #forward} with {@code T = 1}, on buffers allocated once for the stepper, so a step costs a handful of
+     * native calls. One stepper per stream; steppers of one layer may run in different threads.
+     */
+    public Stepper stepper(long batch) {
+        return new FusedStepper(Math.toIntExact(batch));
+    }
+
+    private final class FusedStepper implements Stepper {
+        private final FusedBuffers b;
+
+        FusedStepper(int batch) {
+            b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru);
         }
-        return new FusedTrace(this, order, b, steps, batch, training);
+
+        @Override
+        public INDArray step(INDArray x) {
+            b.x = x;
+            project(b);
+            recur(b, 0, b.batch);
+            b.h0.assign(b.h);
+            if (lstm) {
+                b.c0.assign(b.c);
+            }
+            return b.h;
+        }
+
+        @Override
+        public State state() {
+            return lstm ? State.of(b.h0.dup(), b.c0.dup()) : State.of(b.h0.dup());
+        }
+
+        @Override
+        public void reset() {
+            b.h0.assign(0);
+            if (lstm) {
+                b.c0.assign(0);
+            }
+        }
     }
 
     /**

@@ -112,6 +112,49 @@ public final class StackedRnnLayer implements SequenceLayer {
     }
 
     /**
+     * A {@link Stepper} through every layer, for streaming; {@code null} when a layer has no stepper or the stack is
+     * bidirectional (the reverse direction needs the whole sequence).
+     */
+    public Stepper stepper(long batch) {
+        if (spec.bidirectional()) {
+            return null;
+        }
+        Stepper[] steppers = new Stepper[spec.layers()];
+        for (int k = 0; k < steppers.length; k++) {
+            if (!(layers[k][0] instanceof FusedRecurrentLayer fused)) {
+                return null;
+            }
+            steppers[k] = fused.stepper(batch);
+        }
+        return new Stepper() {
+            @Override
+            public INDArray step(INDArray x) {
+                INDArray out = x;
+                for (Stepper s : steppers) {
+                    out = s.step(out);
+                }
+                return out;
+            }
+
+            @Override
+            public State state() {
+                INDArray[] parts = new INDArray[stateArity()];
+                for (int k = 0; k < steppers.length; k++) {
+                    store(parts, steppers[k].state(), k, 0);
+                }
+                return State.of(parts);
+            }
+
+            @Override
+            public void reset() {
+                for (Stepper s : steppers) {
+                    s.reset();
+                }
+            }
+        };
+    }
+
+    /**
      * Row (t, b) of the reversed sequence reads row (len_b - 1 - t, b); padded rows stay in place. Applying the
      * same permutation twice gives the original order back.
      */

@@ -4,8 +4,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.nd4j.layer.DenseLayer;
+import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
+import org.rnn4j.nd4j.layer.Inputs;
 import org.rnn4j.nd4j.layer.StackedRnnLayer;
+import org.rnn4j.nd4j.layer.Stepper;
 
 /**
  * Stateful inference over a sequence that arrives a step or a chunk at a time: the state after each call is carried
@@ -19,6 +24,8 @@ public final class RecurrentStream {
     private final SequenceLayer layer;
     private final DenseLayer head;
     private final long batch;
+    /** The fast path over preallocated buffers, when the layer offers one; else full forward passes of T = 1. */
+    private final Stepper stepper;
     private State state;
 
     /**
@@ -38,18 +45,35 @@ public final class RecurrentStream {
         }
         this.head = head;
         this.batch = Checks.positive(Math.toIntExact(batch), "batch");
+        this.stepper = layer instanceof FusedRecurrentLayer fused ? fused.stepper(batch)
+                : layer instanceof StackedRnnLayer stack ? stack.stepper(batch) : null;
     }
 
-    /** One step: {@code x} is {@code [batch, inputSize]}; returns {@code [batch, outputSize]}. */
+    /** One step: {@code x} is {@code [batch, inputSize]}; returns {@code [batch, outputSize]} (new). */
     public INDArray step(INDArray x) {
         Checks.shape(x, "x", "[batch, inputSize]", batch, layer.inputSize());
-        INDArray out = feed(x.reshape(1, batch, layer.inputSize()));
-        return out.reshape(batch, out.size(2));
+        Checks.dataType(x, layer.dataType(), "x");
+        if (stepper == null) {
+            INDArray out = feed(x.reshape(1, batch, layer.inputSize()));
+            return out.reshape(batch, out.size(2));
+        }
+        Checks.finite(x, "x");
+        INDArray out = stepper.step(Inputs.contiguous(x));
+        return head == null ? out.dup() : head.forward(out);
     }
 
     /** A chunk of steps: {@code [T, batch, inputSize]} → {@code [T, batch, outputSize]}. */
     public INDArray feed(INDArray chunk) {
         Checks.shape(chunk, "chunk", "[time, batch, inputSize]", Checks.ANY, batch, layer.inputSize());
+        if (stepper != null) {
+            INDArray x = Inputs.contiguous(chunk);
+            INDArray[] outputs = new INDArray[Math.toIntExact(x.size(0))];
+            for (int t = 0; t < outputs.length; t++) {
+                outputs[t] = step(x.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()))
+                        .reshape(1, batch, -1);
+            }
+            return Nd4j.concat(0, outputs);
+        }
         SequenceLayer.Trace trace = layer.forward(chunk, null, state, false);
         state = trace.finalState();
         INDArray outputs = trace.outputs();
@@ -61,13 +85,16 @@ public final class RecurrentStream {
                 .reshape('c', steps, batch, head.spec().outputSize());
     }
 
-    /** The state after the last step fed, or {@code null} before the first. */
+    /** The state after the last step fed (zeros before the first; {@code null} on the slow path). */
     public State state() {
-        return state;
+        return stepper != null ? stepper.state() : state;
     }
 
     /** Forgets the state: the next step starts from zeros. */
     public void reset() {
         state = null;
+        if (stepper != null) {
+            stepper.reset();
+        }
     }
 }

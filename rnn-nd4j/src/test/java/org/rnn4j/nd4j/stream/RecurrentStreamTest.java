@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.api.State;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.StackedRnn;
@@ -43,6 +44,34 @@ class RecurrentStreamTest {
         INDArray first = stream.feed(x.get(NDArrayIndex.interval(0, 4), NDArrayIndex.all(), NDArrayIndex.all()));
         INDArray rest = stream.feed(x.get(NDArrayIndex.interval(4, 9), NDArrayIndex.all(), NDArrayIndex.all()));
         assertTrue(Nd4j.concat(0, first, rest).equalsWithEps(full, 1e-12), "chunks");
+    }
+
+    @Test
+    void layersWithoutAStepperStreamThroughFullForwardPasses() {
+        SequenceModel m = SequenceModel.builder()
+                .recurrent(org.rnn4j.nd4j.cell.Gru.builder(3, 5).fused(false).build())
+                .dataType(DataType.DOUBLE).seed(2).build();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 2, 3);
+        INDArray full = m.predict(x);
+        RecurrentStream stream = new RecurrentStream(m.recurrent(), null, 2);
+        INDArray a = stream.feed(x.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all(), NDArrayIndex.all()));
+        INDArray b = stream.feed(x.get(NDArrayIndex.interval(2, 6), NDArrayIndex.all(), NDArrayIndex.all()));
+        assertTrue(Nd4j.concat(0, a, b).equalsWithEps(full, 1e-12));
+        assertTrue(stream.state().hidden().equalsWithEps(full.get(NDArrayIndex.point(5), NDArrayIndex.all(),
+                NDArrayIndex.all()), 1e-12), "state is the last output");
+    }
+
+    @Test
+    void theFastPathCarriesAndResetsItsState() {
+        SequenceModel m = model();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 1, 3);
+        RecurrentStream stream = new RecurrentStream(m.recurrent(), m.head(), 1);
+        INDArray first = stream.feed(x);
+        State after = stream.state();
+        assertEquals(4, after.arity(), "two LSTM layers: h and c each");
+        assertTrue(after.get(2).equalsWithEps(m.recurrent().forward(x, null).finalState().get(2), 1e-12));
+        stream.reset();
+        assertTrue(stream.feed(x).equalsWithEps(first, 1e-12), "after reset the stream starts from zeros");
     }
 
     @Test
