@@ -12,6 +12,7 @@ import org.rnn4j.api.Optimizer;
 import org.rnn4j.examples.data.PriceSeries;
 import org.rnn4j.nd4j.layer.CellLoop;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
+import org.rnn4j.nd4j.loss.Reduction;
 import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.Sgd;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ public final class SimpleRnnTraining implements Callable<Integer> {
                 .dataType(DataType.DOUBLE)
                 .seed(seed)
                 .build();
-        Loss loss = new MeanSquaredError(MeanSquaredError.Reduction.SUM);
+        Loss loss = new MeanSquaredError(Reduction.SUM);
         Optimizer sgd = new Sgd(learningRate);
         sgd.initialise(rnn.parameters());
 

@@ -12,6 +12,7 @@ import org.rnn4j.examples.data.PriceSeries;
 import org.rnn4j.testkit.GradientCheck;
 import org.rnn4j.nd4j.layer.CellLoop;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
+import org.rnn4j.nd4j.loss.Reduction;
 import org.rnn4j.nd4j.model.SequenceModel;
 
 class SimpleRnnTrainingTest {
@@ -34,7 +35,7 @@ class SimpleRnnTrainingTest {
                 .dataType(DataType.DOUBLE).seed(3).build();
         INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 2, 2);
         INDArray y = Nd4j.rand(DataType.DOUBLE, 4, 2, 2);
-        Loss loss = new MeanSquaredError(MeanSquaredError.Reduction.SUM);
+        Loss loss = new MeanSquaredError(Reduction.SUM);
         rnn.computeGradients(x, y, loss);
         INDArray analytic = rnn.gradients().flat().dup();
         GradientCheck.assertNonTrivial("SimpleRNN", analytic);

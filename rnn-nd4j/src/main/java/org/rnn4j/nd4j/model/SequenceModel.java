@@ -80,24 +80,18 @@ public final class SequenceModel implements Model {
 
     /**
      * With {@code lengths}, padded steps do not count: in {@link OutputMode#ALL_STEPS} their predictions are zero and
-     * are left out of the loss (each is replaced by its target before the loss sees it, so it adds zero error and
-     * gets zero gradient; a {@code MEAN} reduction still divides by all elements). In {@link OutputMode#LAST_STEP}
-     * each sequence's own last valid step is used.
+     * the loss gets a mask that leaves them out (a mean divides by the valid steps only). In
+     * {@link OutputMode#LAST_STEP} each sequence's own last valid step is used.
      */
     @Override
     public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
         Pass pass = run(input, lengths, true);
-        INDArray predictions = pass.predictions;
-        if (pass.stepMask != null) {
-            Checks.shape(targets, "targets", "the predictions' shape", predictions.shape());
-            predictions = predictions.add(targets.mul(pass.stepMask.rsub(1)));
-        }
-        Loss.Value value = loss.compute(predictions, targets);
+        Loss.Value value = loss.compute(pass.predictions, targets, pass.stepMask);
         gradients.flat().assign(0);
 
-        INDArray dPredictions = pass.stepMask == null ? value.gradient() : value.gradient().muli(pass.stepMask);
+        INDArray dPredictions = value.gradient();
         INDArray dFeatures = head == null ? dPredictions : head.backward(pass.headInput,
                 pass.out2d, dPredictions.reshape('c', pass.out2d.shape()));
         long steps = input.size(0);
@@ -130,8 +124,8 @@ public final class SequenceModel implements Model {
                 ? out2d.reshape('c', steps, batch, out2d.size(1)) : out2d;
         INDArray stepMask = null;
         if (outputMode == OutputMode.ALL_STEPS && lengths != null) {
-            stepMask = stepMask(lengths, steps, batch, predictions.size(2));
-            predictions = predictions.mul(stepMask);
+            stepMask = stepMask(lengths, steps, batch);
+            predictions = predictions.mul(stepMask.reshape(steps, batch, 1).broadcast(predictions.shape()));
         }
         return new Pass(trace, features, out2d, predictions, stepMask);
     }
@@ -146,13 +140,15 @@ public final class SequenceModel implements Model {
         return rows;
     }
 
-    /** {@code [T, B, F]} of 1 on valid steps and 0 on padding. */
-    private INDArray stepMask(int[] lengths, long steps, long batch, long features) {
-        INDArray mask = Nd4j.zeros(dataType(), steps, batch, features);
-        for (int b = 0; b < batch; b++) {
-            mask.get(NDArrayIndex.interval(0, lengths[b]), NDArrayIndex.point(b), NDArrayIndex.all()).assign(1);
+    /** {@code [T, B]} of 1 on valid steps and 0 on padding. */
+    private INDArray stepMask(int[] lengths, long steps, long batch) {
+        double[] mask = new double[Math.toIntExact(steps * batch)];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                mask[Math.toIntExact(t * batch + b)] = t < lengths[b] ? 1 : 0;
+            }
         }
-        return mask;
+        return Nd4j.createFromArray(mask).castTo(dataType()).reshape(steps, batch);
     }
 
     private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray out2d, INDArray predictions,

@@ -20,6 +20,7 @@ import org.rnn4j.nd4j.layer.StackedRnn;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
+import org.rnn4j.nd4j.loss.Reduction;
 import org.rnn4j.nd4j.optim.Sgd;
 
 class SequenceModelTest {
@@ -58,7 +59,7 @@ class SequenceModelTest {
         SequenceModel m = model(SequenceModel.OutputMode.LAST_STEP, false);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 1, 1, 3);
         INDArray y = Nd4j.rand(DataType.DOUBLE, 1, 5);
-        Loss loss = new MeanSquaredError(MeanSquaredError.Reduction.SUM);
+        Loss loss = new MeanSquaredError(Reduction.SUM);
         m.computeGradients(x, y, loss);
         GradientCheck.check("model without head", m.parameters().flat(), m.gradients().flat().dup(),
                 () -> loss.compute(m.predict(x), y).loss());
@@ -81,7 +82,7 @@ class SequenceModelTest {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 3, 3);
         INDArray y = mode == SequenceModel.OutputMode.ALL_STEPS ? Nd4j.rand(DataType.DOUBLE, 4, 3, 2)
                 : Nd4j.rand(DataType.DOUBLE, 3, 2);
-        Loss loss = new MeanSquaredError(MeanSquaredError.Reduction.SUM);
+        Loss loss = new MeanSquaredError(Reduction.SUM);
         double value = m.computeGradients(x, lengths, y, loss);
         INDArray analytic = m.gradients().flat().dup();
         java.util.function.DoubleSupplier recompute = () -> {

@@ -1,0 +1,29 @@
+package org.rnn4j.nd4j.loss;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * PyTorch's {@code BCEWithLogitsLoss}: predictions are logits {@code z}, targets in [0, 1];
+ * {@code ℓ = max(z, 0) - z·t + log(1 + e^{-|z|})} (stable for any z); derivative {@code σ(z) - t}.
+ */
+public final class BinaryCrossEntropyWithLogits extends ElementwiseLoss {
+    public BinaryCrossEntropyWithLogits() {
+        this(Reduction.MEAN);
+    }
+
+    public BinaryCrossEntropyWithLogits(Reduction reduction) {
+        super(reduction);
+    }
+
+    @Override
+    INDArray terms(INDArray z, INDArray t) {
+        INDArray softplus = Transforms.log(Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1), false);
+        return Transforms.relu(z, true).subi(z.mul(t)).addi(softplus);
+    }
+
+    @Override
+    INDArray derivatives(INDArray z, INDArray t) {
+        return Transforms.sigmoid(z, true).subi(t);
+    }
+}
