@@ -1,43 +1,67 @@
 package org.rnn4j.nd4j.optim;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
-import org.rnn4j.api.Optimizer;
-import org.rnn4j.api.ParameterLayout;
-import org.rnn4j.api.Parameters;
 
-/** Plain stochastic gradient descent, {@code θ ← θ - lr · g}, as {@code torch.optim.SGD(lr=lr)}. */
-public final class Sgd implements Optimizer {
-    private final double learningRate;
-    private ParameterLayout layout;
+/**
+ * Stochastic gradient descent with {@code torch.optim.SGD}'s semantics:
+ * <pre>
+ *   g ← g + weightDecay·θ
+ *   b ← g (first step), else μ·b + (1 - dampening)·g          (with momentum μ > 0)
+ *   g ← g + μ·b (Nesterov) or b
+ *   θ ← θ - lr·g
+ * </pre>
+ * Defaults: no momentum, no dampening, no Nesterov, no weight decay.
+ */
+public final class Sgd extends FlatOptimizer {
+    private final double momentum;
+    private final double dampening;
+    private final boolean nesterov;
+    private final double weightDecay;
+    private INDArray buffer;
+    private INDArray work;
 
     public Sgd(double learningRate) {
-        this.learningRate = Checks.positiveFinite(learningRate, "learningRate");
+        this(learningRate, 0, 0, false, 0);
     }
 
-    @Override
-    public void initialise(Parameters parameters) {
-        this.layout = Checks.notNull(parameters, "parameters").layout();
-    }
-
-    @Override
-    public void step(Parameters parameters, Parameters gradients) {
-        if (layout == null) {
-            throw new IllegalStateException("step called before initialise");
+    public Sgd(double learningRate, double momentum, double dampening, boolean nesterov, double weightDecay) {
+        super(learningRate);
+        this.momentum = unitInterval(momentum, "momentum");
+        this.dampening = unitInterval(dampening, "dampening");
+        this.weightDecay = Checks.nonNegativeFinite(weightDecay, "weightDecay");
+        if (nesterov && (momentum == 0 || dampening != 0)) {
+            throw new IllegalArgumentException("nesterov needs momentum > 0 and dampening = 0");
         }
-        Checks.notNull(parameters, "parameters");
-        Checks.notNull(gradients, "gradients");
-        if (!layout.equals(parameters.layout()) || !layout.equals(gradients.layout())) {
-            throw new IllegalArgumentException("parameters and gradients must have the initialised layout " + layout);
-        }
-        parameters.flat().subi(gradients.flat().mul(learningRate));
+        this.nesterov = nesterov;
     }
 
     @Override
-    public void finalise() {
-        layout = null;
+    void allocate(INDArray zeros) {
+        buffer = zeros == null ? null : zeros.like().assign(0);
+        work = zeros;
     }
 
-    public double learningRate() {
-        return learningRate;
+    @Override
+    void update(INDArray theta, INDArray g, long t) {
+        INDArray d = g;
+        if (weightDecay != 0) {
+            d = work.assign(theta).muli(weightDecay).addi(g);
+        }
+        if (momentum != 0) {
+            if (t == 1) {
+                buffer.assign(d);
+            } else {
+                buffer.muli(momentum);
+                axpy(1 - dampening, d, buffer);
+            }
+            if (nesterov) {
+                d = (d == work ? work : work.assign(d));
+                axpy(momentum, buffer, d);
+            } else {
+                d = buffer;
+            }
+        }
+        axpy(-learningRate(), d, theta);
     }
 }
