@@ -14,6 +14,8 @@ import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.nd4j.Backend;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
+import org.rnn4j.nd4j.layer.Embedding;
+import org.rnn4j.nd4j.layer.EmbeddingLayer;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
 
 /**
@@ -28,7 +30,9 @@ import org.rnn4j.nd4j.layer.RecurrentSpec;
  * {@code h_t = σ(W_xh·x_t + W_hh·h_{t-1})}, {@code o_t = σ(W_ho·h_t)} is a sigmoid {@code VanillaRnn} without biases
  * and a sigmoid {@link Dense} head without bias, at all steps.
  *
- * <p>Defaults: no head, {@link OutputMode#ALL_STEPS}, float32, seed 0.
+ * With an {@link Embedding} in front, the input is {@code [T, B]} token ids instead of vectors.
+ *
+ * <p>Defaults: no embedding, no head, {@link OutputMode#ALL_STEPS}, float32, seed 0.
  */
 public final class SequenceModel implements Model {
     /** Which steps feed the head. */
@@ -43,6 +47,7 @@ public final class SequenceModel implements Model {
     private final Parameters gradients;
     private final SequenceLayer recurrent;
     private final DenseLayer head;
+    private final EmbeddingLayer embedding;
 
     private SequenceModel(Builder b) {
         Backend.ensureReady();
@@ -51,7 +56,15 @@ public final class SequenceModel implements Model {
             throw new IllegalArgumentException("head must have inputSize " + rnn.outputSize()
                     + " (the recurrent layer's outputSize) but has " + b.head.inputSize());
         }
-        ParameterLayout.Builder layout = ParameterLayout.builder().add("rnn", rnn.layout());
+        if (b.embedding != null && b.embedding.dimension() != rnn.inputSize()) {
+            throw new IllegalArgumentException("embedding must have dimension " + rnn.inputSize()
+                    + " (the recurrent layer's inputSize) but has " + b.embedding.dimension());
+        }
+        ParameterLayout.Builder layout = ParameterLayout.builder();
+        if (b.embedding != null) {
+            layout.add("embedding", b.embedding.layout());
+        }
+        layout.add("rnn", rnn.layout());
         if (b.head != null) {
             layout.add("head", b.head.layout());
         }
@@ -59,6 +72,12 @@ public final class SequenceModel implements Model {
         this.parameters = Parameters.zeros(layout.build(), Checks.floatingType(b.dataType, "dataType"));
         this.gradients = parameters.zerosLike();
         SplittableRandom random = new SplittableRandom(b.seed);
+        if (b.embedding != null) {
+            b.embedding.initialize(parameters.part("embedding"), random);
+            this.embedding = b.embedding.create(parameters.part("embedding"), gradients.part("embedding"));
+        } else {
+            this.embedding = null;
+        }
         rnn.initialize(parameters.part("rnn"), random);
         this.recurrent = rnn.create(parameters.part("rnn"), gradients.part("rnn"));
         if (b.head != null) {
@@ -107,19 +126,23 @@ public final class SequenceModel implements Model {
             }
             dOutputs = dOutputs.reshape('c', steps, batch, recurrent.outputSize());
         }
-        recurrent.backward(pass.trace, dOutputs, null);
+        SequenceLayer.Gradient g = recurrent.backward(pass.trace, dOutputs, null);
+        if (embedding != null) {
+            embedding.backward(input, g.inputGradients());
+        }
         return value.loss();
     }
 
     private Pass run(INDArray input, int[] lengths, boolean training) {
-        SequenceLayer.Trace trace = recurrent.forward(input, lengths, null, training);
+        INDArray features = embedding == null ? input : embedding.forward(input);
+        SequenceLayer.Trace trace = recurrent.forward(features, lengths, null, training);
         INDArray outputs = trace.outputs();
         long steps = outputs.size(0);
         long batch = outputs.size(1);
         INDArray all = outputs.reshape('c', steps * batch, recurrent.outputSize());
-        INDArray features = outputMode == OutputMode.ALL_STEPS ? all
+        INDArray headInput = outputMode == OutputMode.ALL_STEPS ? all
                 : Nd4j.pullRows(all, 1, lastRows(lengths, steps, batch), 'c');
-        INDArray out2d = head == null ? features : head.forward(features);
+        INDArray out2d = head == null ? headInput : head.forward(headInput);
         INDArray predictions = outputMode == OutputMode.ALL_STEPS
                 ? out2d.reshape('c', steps, batch, out2d.size(1)) : out2d;
         INDArray stepMask = null;
@@ -127,7 +150,7 @@ public final class SequenceModel implements Model {
             stepMask = stepMask(lengths, steps, batch);
             predictions = predictions.mul(stepMask.reshape(steps, batch, 1).broadcast(predictions.shape()));
         }
-        return new Pass(trace, features, out2d, predictions, stepMask);
+        return new Pass(trace, headInput, out2d, predictions, stepMask);
     }
 
     /** Row {@code (len_b - 1) * B + b} of the {@code [T*B, H]} outputs: each sequence's last valid step. */
@@ -160,6 +183,11 @@ public final class SequenceModel implements Model {
         return recurrent;
     }
 
+    /** The embedding, or {@code null} (parameters under {@code embedding.}); with one, inputs are token ids. */
+    public EmbeddingLayer embedding() {
+        return embedding;
+    }
+
     /** The head, or {@code null} (parameters under {@code head.}). */
     public DenseLayer head() {
         return head;
@@ -184,16 +212,26 @@ public final class SequenceModel implements Model {
         return gradients;
     }
 
-    /** Required: {@link #recurrent}. Optional: {@link #head}, {@link #outputMode}, {@link #dataType}, {@link #seed}. */
+    /**
+     * Required: {@link #recurrent}. Optional: {@link #embedding}, {@link #head}, {@link #outputMode},
+     * {@link #dataType}, {@link #seed}.
+     */
     public static final class Builder {
         private RecurrentSpec recurrent;
         private Dense head;
+        private Embedding embedding;
         private OutputMode outputMode = DEFAULT_OUTPUT_MODE;
         private DataType dataType = DEFAULT_DATA_TYPE;
         private long seed = DEFAULT_SEED;
 
         public Builder recurrent(RecurrentSpec recurrent) {
             this.recurrent = recurrent;
+            return this;
+        }
+
+        /** Token ids in: the model's input becomes {@code [T, B]} ids, looked up before the recurrent layer. */
+        public Builder embedding(Embedding embedding) {
+            this.embedding = embedding;
             return this;
         }
 
