@@ -49,6 +49,13 @@ class WorkedExampleTest {
     }
 
     @Test
+    void theArticlesFirstHiddenStateIsSigmoidOfTheFirstColumnOfWxh() {
+        // the README's explanation of the article's h1 = [0.52497919, 0.57444252]
+        assertEquals(sigmoid(WorkedExample.W_XH[0][0]), WorkedExample.ARTICLE_HIDDEN[0][0], 1e-8);
+        assertEquals(sigmoid(WorkedExample.W_XH[1][0]), WorkedExample.ARTICLE_HIDDEN[0][1], 1e-8);
+    }
+
+    @Test
     void mainPrintsEveryStep() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream original = System.out;

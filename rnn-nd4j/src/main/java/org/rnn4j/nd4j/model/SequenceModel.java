@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
 import org.rnn4j.api.Model;
