@@ -10,6 +10,7 @@ import org.rnn4j.api.Model;
 import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.api.State;
 import org.rnn4j.nd4j.Backend;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
@@ -93,7 +94,12 @@ public final class SequenceModel implements Model {
 
     @Override
     public INDArray predict(INDArray input, int[] lengths) {
-        return run(input, lengths, false).predictions;
+        return run(input, lengths, null, false).predictions;
+    }
+
+    /** Inference from {@code initial} (null: zeros); returns the state after the last valid steps. */
+    public State advance(INDArray input, int[] lengths, State initial) {
+        return run(input, lengths, initial, false).trace.finalState();
     }
 
     /**
@@ -103,9 +109,23 @@ public final class SequenceModel implements Model {
      */
     @Override
     public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
+        return computeGradients(input, lengths, targets, loss, null).loss();
+    }
+
+    /** The loss of a training pass and the recurrent state after it (a copy, carrying no gradient). */
+    public record Step(double loss, State finalState) {
+    }
+
+    /**
+     * A training pass that starts from {@code initial} (null: zeros) and returns the final state with the loss:
+     * the building block of truncated backpropagation through time ({@link TruncatedBptt}). No gradient flows into
+     * {@code initial}.
+     */
+    public Step computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss, State initial) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
-        Pass pass = run(input, lengths, true);
+        Pass pass = run(input, lengths, initial, true);
+        State finalState = pass.trace.finalState().dup();
         Loss.Value value = loss.compute(pass.predictions, targets, pass.stepMask);
         gradients.flat().assign(0);
 
@@ -129,12 +149,12 @@ public final class SequenceModel implements Model {
         if (embedding != null) {
             embedding.backward(input, g.inputGradients());
         }
-        return value.loss();
+        return new Step(value.loss(), finalState);
     }
 
-    private Pass run(INDArray input, int[] lengths, boolean training) {
+    private Pass run(INDArray input, int[] lengths, State initial, boolean training) {
         INDArray features = embedding == null ? input : embedding.forward(input);
-        SequenceLayer.Trace trace = recurrent.forward(features, lengths, null, training);
+        SequenceLayer.Trace trace = recurrent.forward(features, lengths, initial, training);
         INDArray outputs = trace.outputs();
         long steps = outputs.size(0);
         long batch = outputs.size(1);
