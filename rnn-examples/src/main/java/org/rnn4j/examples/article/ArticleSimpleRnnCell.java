@@ -1,6 +1,5 @@
 package org.rnn4j.examples.article;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -8,18 +7,16 @@ import org.rnn4j.api.Cell;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.Activations;
+import org.rnn4j.nd4j.ParameterOwner;
 import org.rnn4j.nd4j.cell.CellChecks;
 
 /** One step of {@link ArticleSimpleRnn} and its backward. */
-final class ArticleSimpleRnnCell implements Cell {
+final class ArticleSimpleRnnCell extends ParameterOwner implements Cell {
     private final ArticleSimpleRnn spec;
-    private final Parameters parameters;
-    private final Parameters gradients;
 
     ArticleSimpleRnnCell(ArticleSimpleRnn spec, Parameters parameters, Parameters gradients) {
+        super(parameters, gradients, spec.layout());
         this.spec = spec;
-        this.parameters = CellChecks.layout(parameters, spec.layout(), "parameters");
-        this.gradients = CellChecks.sameLayout(gradients, parameters, "gradients");
     }
 
     @Override
@@ -85,18 +82,6 @@ final class ArticleSimpleRnnCell implements Cell {
         return 1;
     }
 
-    @Override
-    public DataType dataType() {
-        return parameters.dataType();
-    }
 
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
 
-    @Override
-    public Parameters gradients() {
-        return gradients;
-    }
 }

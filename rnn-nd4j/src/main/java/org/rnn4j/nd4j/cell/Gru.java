@@ -3,10 +3,7 @@ package org.rnn4j.nd4j.cell;
 import java.util.SplittableRandom;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.nd4j.init.WeightInit;
-import org.rnn4j.nd4j.layer.CellLoop;
-import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
 
 /**
  * Gated recurrent unit, PyTorch's {@code nn.GRU} equations and layout (gates in the order r, z, n):
@@ -49,12 +46,6 @@ public record Gru(int inputSize, int hiddenSize, boolean bias, WeightInit inputI
     @Override
     public void initialize(Parameters parameters, SplittableRandom random) {
         GateLayout.initialize(parameters, GATES, hiddenSize, inputInit, recurrentInit, random);
-    }
-
-    @Override
-    public SequenceLayer create(Parameters parameters, Parameters gradients) {
-        return fused ? new FusedRecurrentLayer(this, parameters, gradients)
-                : new CellLoop(createCell(parameters, gradients));
     }
 
     @Override

@@ -3,10 +3,7 @@ package org.rnn4j.nd4j.cell;
 import java.util.SplittableRandom;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.nd4j.init.WeightInit;
-import org.rnn4j.nd4j.layer.CellLoop;
-import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
 
 /**
  * Long short-term memory, PyTorch's {@code nn.LSTM} equations and layout (gates in the order i, f, g, o):
@@ -56,12 +53,6 @@ public record Lstm(int inputSize, int hiddenSize, boolean bias, boolean forgetBi
         if (forgetBiasOne) {
             GateLayout.gateRows(parameters.get("bias_ih"), 1, hiddenSize).assign(1);
         }
-    }
-
-    @Override
-    public SequenceLayer create(Parameters parameters, Parameters gradients) {
-        return fused ? new FusedRecurrentLayer(this, parameters, gradients)
-                : new CellLoop(createCell(parameters, gradients));
     }
 
     @Override

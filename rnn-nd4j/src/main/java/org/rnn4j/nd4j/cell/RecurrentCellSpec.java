@@ -1,6 +1,10 @@
 package org.rnn4j.nd4j.cell;
 
 import org.rnn4j.api.ParameterLayout;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.nd4j.layer.CellLoop;
+import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
 import org.rnn4j.nd4j.init.WeightInit;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
 
@@ -33,6 +37,13 @@ public sealed interface RecurrentCellSpec extends CellSpec, RecurrentSpec permit
 
     /** The same configuration for another input size (the layers above the first of a stack). */
     RecurrentCellSpec withInputSize(int inputSize);
+
+    /** The fused kernel, or a loop over the reference cell when {@link #fused()} is false. */
+    @Override
+    default SequenceLayer create(Parameters parameters, Parameters gradients) {
+        return fused() ? new FusedRecurrentLayer(this, parameters, gradients)
+                : new CellLoop(createCell(parameters, gradients));
+    }
 
     /** The same configuration with the fused kernel switched on or off. */
     RecurrentCellSpec withFused(boolean fused);

@@ -1,26 +1,21 @@
 package org.rnn4j.nd4j.cell;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Cell;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Backend;
 
 /**
  * What the readable reference cells share: the two projections {@code x · W_ihᵀ + b_ih} and
  * {@code h · W_hhᵀ + b_hh}, and their backward. Subclasses hold only their gate equations.
  */
-abstract sealed class ReferenceCell implements Cell permits VanillaRnnCell, LstmCell, GruCell {
+abstract sealed class ReferenceCell extends ParameterOwner implements Cell permits VanillaRnnCell, LstmCell, GruCell {
     final RecurrentCellSpec spec;
-    private final Parameters parameters;
-    private final Parameters gradients;
 
     ReferenceCell(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
-        Backend.ensureReady();
+        super(parameters, gradients, spec.layout());
         this.spec = spec;
-        this.parameters = CellChecks.layout(parameters, spec.layout(), "parameters");
-        this.gradients = CellChecks.sameLayout(gradients, parameters, "gradients");
     }
 
     /** Checks the arguments of {@code forward}; returns the previous state (zeros when null). */
@@ -87,18 +82,6 @@ abstract sealed class ReferenceCell implements Cell permits VanillaRnnCell, Lstm
         return spec.stateArity();
     }
 
-    @Override
-    public DataType dataType() {
-        return parameters.dataType();
-    }
 
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
 
-    @Override
-    public Parameters gradients() {
-        return gradients;
-    }
 }

@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.rnn4j.api.Activation;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.nd4j.init.WeightInit;
 import org.rnn4j.nd4j.layer.CellLoop;
 import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
@@ -61,12 +60,6 @@ public record VanillaRnn(int inputSize, int hiddenSize, Activation activation, b
     @Override
     public void initialize(Parameters parameters, SplittableRandom random) {
         GateLayout.initialize(parameters, 1, hiddenSize, inputInit, recurrentInit, random);
-    }
-
-    @Override
-    public SequenceLayer create(Parameters parameters, Parameters gradients) {
-        return fused ? new FusedRecurrentLayer(this, parameters, gradients)
-                : new CellLoop(createCell(parameters, gradients));
     }
 
     @Override

@@ -1,28 +1,22 @@
 package org.rnn4j.nd4j.layer;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.Activations;
-import org.rnn4j.nd4j.Backend;
-import org.rnn4j.nd4j.cell.CellChecks;
 
 /**
  * {@link Dense} over a {@code [rows, inputSize]} matrix. A sequence {@code [T, B, F]} goes through it as its
  * {@code [T*B, F]} view, so a head applied at every time step is one GEMM, not {@code T}.
  */
-public final class DenseLayer {
+public final class DenseLayer extends ParameterOwner {
     private final Dense spec;
-    private final Parameters parameters;
-    private final Parameters gradients;
 
     DenseLayer(Dense spec, Parameters parameters, Parameters gradients) {
-        Backend.ensureReady();
+        super(parameters, gradients, spec.layout());
         this.spec = spec;
-        this.parameters = CellChecks.layout(parameters, spec.layout(), "parameters");
-        this.gradients = CellChecks.sameLayout(gradients, parameters, "gradients");
     }
 
     /** {@code x} is {@code [rows, inputSize]}; returns {@code [rows, outputSize]} (new). */
@@ -60,15 +54,6 @@ public final class DenseLayer {
         return spec;
     }
 
-    public DataType dataType() {
-        return parameters.dataType();
-    }
 
-    public Parameters parameters() {
-        return parameters;
-    }
 
-    public Parameters gradients() {
-        return gradients;
-    }
 }

@@ -1,28 +1,23 @@
 package org.rnn4j.nd4j.layer;
 
+import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.nd4j.Backend;
-import org.rnn4j.nd4j.cell.CellChecks;
 
 /**
  * {@link Embedding} over token ids {@code [T, B]}: the forward pass is one row gather; the backward pass adds each
  * step's gradient into its token's row, in Java on a host copy (one pass over {@code T·B·dimension} numbers instead
  * of one native call per token).
  */
-public final class EmbeddingLayer {
+public final class EmbeddingLayer extends ParameterOwner {
     private final Embedding spec;
-    private final Parameters parameters;
-    private final Parameters gradients;
 
     EmbeddingLayer(Embedding spec, Parameters parameters, Parameters gradients) {
-        Backend.ensureReady();
+        super(parameters, gradients, spec.layout());
         this.spec = spec;
-        this.parameters = CellChecks.layout(parameters, spec.layout(), "parameters");
-        this.gradients = CellChecks.sameLayout(gradients, parameters, "gradients");
     }
 
     /**

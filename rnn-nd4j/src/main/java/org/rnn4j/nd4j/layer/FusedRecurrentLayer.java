@@ -1,14 +1,12 @@
 package org.rnn4j.nd4j.layer;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Backend;
-import org.rnn4j.nd4j.cell.CellChecks;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
@@ -30,10 +28,8 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
  * </ul>
  * Nothing of the forward pass is recomputed in the backward pass.
  */
-public final class FusedRecurrentLayer implements SequenceLayer {
+public final class FusedRecurrentLayer extends ParameterOwner implements SequenceLayer {
     private final RecurrentCellSpec spec;
-    private final Parameters parameters;
-    private final Parameters gradients;
     private final StepKernel kernel;
     private final boolean gru;
     private final boolean lstm;
@@ -41,10 +37,8 @@ public final class FusedRecurrentLayer implements SequenceLayer {
     private FusedBuffers trainingBuffers;
 
     public FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
-        Backend.ensureReady();
+        super(parameters, gradients, spec.layout());
         this.spec = spec;
-        this.parameters = CellChecks.layout(parameters, spec.layout(), "parameters");
-        this.gradients = CellChecks.sameLayout(gradients, parameters, "gradients");
         this.gru = spec instanceof Gru;
         this.lstm = spec instanceof Lstm;
         this.kernel = spec instanceof VanillaRnn rnn ? new RnnKernel(rnn.activation())
@@ -89,7 +83,7 @@ public final class FusedRecurrentLayer implements SequenceLayer {
                 b.gates.addiRowVector(w("bias_ih"));
                 b.hproj.assign(0).addiRowVector(w("bias_hh"));
             } else {
-                b.gates.addiRowVector(w("bias_ih").add(w("bias_hh")));
+                b.gates.addiRowVector(w("bias_ih")).addiRowVector(w("bias_hh")); // no temporary: steppers run this per step
             }
         } else if (gru) {
             b.hproj.assign(0);
@@ -298,20 +292,8 @@ public final class FusedRecurrentLayer implements SequenceLayer {
         return spec.stateArity();
     }
 
-    @Override
-    public DataType dataType() {
-        return parameters.dataType();
-    }
 
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
 
-    @Override
-    public Parameters gradients() {
-        return gradients;
-    }
 
     private static final class FusedTrace implements Trace {
         final FusedRecurrentLayer owner;

@@ -1,6 +1,6 @@
 package org.rnn4j.nd4j.layer;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -9,22 +9,17 @@ import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Backend;
 
 /** The {@link SequenceLayer} of a {@link StackedRnn}: one layer per (layer, direction), each fused. */
-public final class StackedRnnLayer implements SequenceLayer {
+public final class StackedRnnLayer extends ParameterOwner implements SequenceLayer {
     private final StackedRnn spec;
-    private final Parameters parameters;
-    private final Parameters gradients;
     private final SequenceLayer[][] layers;
     private final int cellArity;
     private final Random dropoutRandom;
 
     StackedRnnLayer(StackedRnn spec, Parameters parameters, Parameters gradients) {
-        Backend.ensureReady();
+        super(parameters, gradients, spec.layout());
         this.spec = spec;
-        this.parameters = parameters;
-        this.gradients = gradients;
         this.cellArity = spec.cell().stateArity();
         this.layers = new SequenceLayer[spec.layers()][spec.directions()];
         for (int k = 0; k < spec.layers(); k++) {
@@ -225,20 +220,8 @@ public final class StackedRnnLayer implements SequenceLayer {
         return spec.layers() * spec.directions() * cellArity;
     }
 
-    @Override
-    public DataType dataType() {
-        return parameters.dataType();
-    }
 
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
 
-    @Override
-    public Parameters gradients() {
-        return gradients;
-    }
 
     private static final class StackTrace implements Trace {
         final StackedRnnLayer owner;
