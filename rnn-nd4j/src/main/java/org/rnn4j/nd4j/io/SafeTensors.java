@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -43,7 +46,11 @@ public final class SafeTensors {
 
     public static Contents read(Path file) throws IOException {
         Checks.notNull(file, "file");
-        byte[] bytes = Files.readAllBytes(file);
+        return decode(file.toString(), Files.readAllBytes(file));
+    }
+
+    /** Parses safetensors {@code bytes}; {@code file} names the source in error messages. */
+    public static Contents decode(String file, byte[] bytes) throws IOException {
         if (bytes.length < 8) {
             throw new IOException(file + " is not a safetensors file: " + bytes.length
                     + " bytes, shorter than the 8-byte header length");
@@ -77,7 +84,7 @@ public final class SafeTensors {
         return new Contents(tensors, metadata);
     }
 
-    private static INDArray tensor(Path file, String name, JsonNode info, byte[] bytes, long dataStart,
+    private static INDArray tensor(String file, String name, JsonNode info, byte[] bytes, long dataStart,
                                    long dataLength) throws IOException {
         String where = file + ": tensor '" + name + "'";
         String dtype = info.path("dtype").asText("");
@@ -132,6 +139,11 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata)
             throws IOException {
         Checks.notNull(file, "file");
+        writeAtomically(file, encode(tensors, metadata));
+    }
+
+    /** The safetensors bytes of {@code tensors} (FLOAT or DOUBLE) with {@code metadata}. */
+    public static byte[] encode(Map<String, INDArray> tensors, Map<String, String> metadata) throws IOException {
         Checks.notNull(tensors, "tensors");
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
@@ -174,7 +186,7 @@ public final class SafeTensors {
                 }
             }
         }
-        writeAtomically(file, out.array());
+        return out.array();
     }
 
     /** Writes {@code bytes} to a temporary sibling of {@code file}, then renames it over {@code file}. */
@@ -183,7 +195,13 @@ public final class SafeTensors {
         Path dir = absolute.getParent();
         Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
         try {
-            Files.write(temp, bytes);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true); // the rename must never expose a file whose data is still in flight
+            }
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -61,14 +62,14 @@ final class FusedBuffers {
         this.steps = steps;
         this.batch = batch;
         this.hidden = hidden;
-        this.h = Nd4j.zeros(type, steps * batch, hidden);
-        this.h0 = Nd4j.zeros(type, batch, hidden);
-        this.c = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
-        this.c0 = cellState ? Nd4j.zeros(type, batch, hidden) : null;
-        this.gates = Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c');
-        this.hproj = separateRecurrent ? Nd4j.create(type, new long[] {steps * batch, gateCount * hidden}, 'c') : null;
-        this.aux = cellState ? Nd4j.zeros(type, steps * batch, hidden) : null;
-        this.scratch = Nd4j.create(type, new long[] {batch, hidden}, 'c');
+        this.h = persistent(type, true, steps * batch, hidden);
+        this.h0 = persistent(type, true, batch, hidden);
+        this.c = cellState ? persistent(type, true, steps * batch, hidden) : null;
+        this.c0 = cellState ? persistent(type, true, batch, hidden) : null;
+        this.gates = persistent(type, false, steps * batch, gateCount * hidden);
+        this.hproj = separateRecurrent ? persistent(type, false, steps * batch, gateCount * hidden) : null;
+        this.aux = cellState ? persistent(type, true, steps * batch, hidden) : null;
+        this.scratch = persistent(type, false, batch, hidden);
         this.gateCount = gateCount;
         this.cellState = cellState;
         this.separateRecurrent = separateRecurrent;
@@ -81,17 +82,27 @@ final class FusedBuffers {
         }
         DataType type = h.dataType();
         long gateColumns = (long) gateCount * hidden;
-        dh = Nd4j.create(type, new long[] {steps * batch, hidden}, 'c');
-        dh0 = Nd4j.create(type, new long[] {batch, hidden}, 'c');
-        dc = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
-        dc0 = cellState ? Nd4j.create(type, new long[] {batch, hidden}, 'c') : null;
-        dGates = Nd4j.zeros(type, steps * batch, gateColumns);
-        dHproj = separateRecurrent ? Nd4j.zeros(type, steps * batch, gateColumns) : dGates;
-        derivative = Nd4j.create(type, new long[] {steps * batch, gateColumns}, 'c');
-        auxDerivative = cellState ? Nd4j.create(type, new long[] {steps * batch, hidden}, 'c') : null;
+        dh = persistent(type, false, steps * batch, hidden);
+        dh0 = persistent(type, false, batch, hidden);
+        dc = cellState ? persistent(type, false, steps * batch, hidden) : null;
+        dc0 = cellState ? persistent(type, false, batch, hidden) : null;
+        dGates = persistent(type, true, steps * batch, gateColumns);
+        dHproj = separateRecurrent ? persistent(type, true, steps * batch, gateColumns) : dGates;
+        derivative = persistent(type, false, steps * batch, gateColumns);
+        auxDerivative = cellState ? persistent(type, false, steps * batch, hidden) : null;
     }
 
     /** Whether these buffers fit a pass of this shape and type (then a training pass reuses them). */
+    /**
+     * Buffers outlive a pass, so they are allocated outside any workspace the caller has open (the trainer runs
+     * each iteration in one); ND4J would otherwise hand out memory that the workspace reuses on its next cycle.
+     */
+    private static INDArray persistent(DataType type, boolean zero, long rows, long columns) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return zero ? Nd4j.zeros(type, rows, columns) : Nd4j.create(type, new long[] {rows, columns}, 'c');
+        }
+    }
+
     boolean fits(DataType type, long steps, long batch) {
         return this.steps == steps && this.batch == batch && h.dataType() == type;
     }

@@ -2,7 +2,6 @@ package org.rnn4j.nd4j.layer;
 
 import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Checks;
@@ -15,7 +14,7 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
     private final StackedRnn spec;
     private final SequenceLayer[][] layers;
     private final int cellArity;
-    private final Random dropoutRandom;
+    private final Dropout dropout;
 
     StackedRnnLayer(StackedRnn spec, Parameters parameters, Parameters gradients) {
         super(parameters, gradients, spec.layout());
@@ -28,7 +27,14 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
                 layers[k][d] = spec.layerCell(k).create(parameters.part(prefix), gradients.part(prefix));
             }
         }
-        this.dropoutRandom = spec.dropout() > 0 ? Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()) : null;
+        this.dropout = spec.dropout() > 0 ? new Dropout(spec.dropout(), spec.seed()) : null;
+    }
+
+    /** Makes the dropout masks of the next training pass those of pass {@code pass} (see {@link Dropout}). */
+    public void startTrainingPass(long pass) {
+        if (dropout != null) {
+            dropout.startPass(pass);
+        }
     }
 
     /** The layer of stack level {@code k}, direction {@code d} (0 forward, 1 reverse). */
@@ -59,8 +65,7 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
                 out = spec.merge() == StackedRnn.Merge.CONCAT ? Nd4j.concat(2, out, back) : out.add(back);
             }
             if (training && spec.dropout() > 0 && k < spec.layers() - 1) {
-                trace.dropoutMasks[k] = Nd4j.rand(dropoutRandom, out.shape()).lt(1 - spec.dropout())
-                        .castTo(dataType()).muli(1 / (1 - spec.dropout()));
+                trace.dropoutMasks[k] = dropout.mask(out.shape(), dataType());
                 out = out.mul(trace.dropoutMasks[k]);
             }
             x = out;

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
 import org.rnn4j.api.Model;
@@ -14,6 +15,9 @@ import org.rnn4j.api.State;
 import org.rnn4j.nd4j.Backend;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
+import org.rnn4j.nd4j.layer.Dropout;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.layer.StackedRnnLayer;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.EmbeddingLayer;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
@@ -24,7 +28,8 @@ import org.rnn4j.nd4j.layer.RecurrentSpec;
  * the last step only:
  * <pre>
  *   input [T, B, I] → recurrent → [T, B, H] → (ALL_STEPS: every step | LAST_STEP: step T-1 → [B, H]) → head
- *   predictions: ALL_STEPS [T, B, O], LAST_STEP [B, O]    (O = the recurrent output size when there is no head)
+ *   (FINAL_HIDDEN: the top layer's final hidden state per direction, concatenated → [B, D·H]) → head
+ *   predictions: ALL_STEPS [T, B, O], LAST_STEP and FINAL_HIDDEN [B, O]   (no head: O = the features' width)
  * </pre>
  * Parameters are named {@code rnn.<name>} and {@code head.<name>} in one flat buffer. The article's network
  * {@code h_t = σ(W_xh·x_t + W_hh·h_{t-1})}, {@code o_t = σ(W_ho·h_t)} is a sigmoid {@code VanillaRnn} without biases
@@ -32,11 +37,21 @@ import org.rnn4j.nd4j.layer.RecurrentSpec;
  *
  * With an {@link Embedding} in front, the input is {@code [T, B]} token ids instead of vectors.
  *
- * <p>Defaults: no embedding, no head, {@link OutputMode#ALL_STEPS}, float32, seed 0.
+ * <p>Optional dropout on the head's input ({@link Builder#headDropout}), in training passes only. Dropout masks (here
+ * and between stacked layers) are a function of the seed and the number of training passes so far
+ * ({@link #trainingPasses()}), which checkpoints save so that a resumed run continues exactly.
+ *
+ * <p>Defaults: no embedding, no head, {@link OutputMode#ALL_STEPS}, no head dropout, float32, seed 0.
  */
 public final class SequenceModel implements Model {
-    /** Which steps feed the head. */
-    public enum OutputMode { ALL_STEPS, LAST_STEP }
+    /**
+     * What feeds the head: every step's output ({@code [T, B, H']}), each sequence's output at its last valid step
+     * ({@code [B, H']}), or the final hidden state of the top layer's directions, concatenated ({@code [B, D·H]}, as
+     * {@code torch.cat([h_n[-2], h_n[-1]], 1)} in PyTorch). With a bidirectional layer, prefer
+     * {@code FINAL_HIDDEN} for one prediction per sequence: at the last step the reverse direction has read one
+     * token only, while its final state has read the whole sequence.
+     */
+    public enum OutputMode { ALL_STEPS, LAST_STEP, FINAL_HIDDEN }
 
     public static final OutputMode DEFAULT_OUTPUT_MODE = OutputMode.ALL_STEPS;
     public static final DataType DEFAULT_DATA_TYPE = DataType.FLOAT;
@@ -48,13 +63,26 @@ public final class SequenceModel implements Model {
     private final SequenceLayer recurrent;
     private final DenseLayer head;
     private final EmbeddingLayer embedding;
+    private final Dropout headDropout;
+    private final Config config;
+    private long trainingPasses;
+
+    /**
+     * Everything that defines the model's structure and initialisation: what {@link org.rnn4j.nd4j.io.ModelArchive}
+     * saves as JSON. {@code embedding} and {@code head} may be null; {@code headDropout} 0 means none.
+     */
+    public record Config(Embedding embedding, RecurrentSpec recurrent, Dense head, OutputMode outputMode,
+                         double headDropout, DataType dataType, long seed) {
+    }
 
     private SequenceModel(Builder b) {
         Backend.ensureReady();
         RecurrentSpec rnn = Checks.notNull(b.recurrent, "recurrent");
-        if (b.head != null && b.head.inputSize() != rnn.outputSize()) {
-            throw new IllegalArgumentException("head must have inputSize " + rnn.outputSize()
-                    + " (the recurrent layer's outputSize) but has " + b.head.inputSize());
+        Checks.notNull(b.outputMode, "outputMode");
+        int features = b.outputMode == OutputMode.FINAL_HIDDEN ? finalHiddenSize(rnn) : rnn.outputSize();
+        if (b.head != null && b.head.inputSize() != features) {
+            throw new IllegalArgumentException("head must have inputSize " + features + " (what the recurrent "
+                    + "layer feeds it in " + b.outputMode + " mode) but has " + b.head.inputSize());
         }
         if (b.embedding != null && b.embedding.dimension() != rnn.inputSize()) {
             throw new IllegalArgumentException("embedding must have dimension " + rnn.inputSize()
@@ -69,6 +97,11 @@ public final class SequenceModel implements Model {
             layout.add("head", b.head.layout());
         }
         this.outputMode = Checks.notNull(b.outputMode, "outputMode");
+        if (!(b.headDropout >= 0 && b.headDropout < 1)) {
+            throw new IllegalArgumentException("headDropout must be in [0, 1) but is " + b.headDropout);
+        }
+        this.headDropout = b.headDropout > 0 ? new Dropout(b.headDropout, b.seed + 1) : null;
+        this.config = new Config(b.embedding, rnn, b.head, b.outputMode, b.headDropout, b.dataType, b.seed);
         this.parameters = Parameters.zeros(layout.build(), Checks.floatingType(b.dataType, "dataType"));
         this.gradients = parameters.zerosLike();
         SplittableRandom random = new SplittableRandom(b.seed);
@@ -90,6 +123,50 @@ public final class SequenceModel implements Model {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Directions × hidden size of the top layer: the width of {@link OutputMode#FINAL_HIDDEN} features. */
+    private static int finalHiddenSize(RecurrentSpec spec) {
+        return spec instanceof StackedRnn s ? s.directions() * s.cell().hiddenSize() : spec.outputSize();
+    }
+
+    /** Indices into the recurrent state of the top layer's hidden state, one per direction. */
+    private int[] finalHiddenParts() {
+        if (recurrent instanceof StackedRnnLayer s) {
+            int directions = s.spec().directions();
+            int arity = s.spec().cell().stateArity();
+            int[] parts = new int[directions];
+            for (int d = 0; d < directions; d++) {
+                parts[d] = ((s.spec().layers() - 1) * directions + d) * arity;
+            }
+            return parts;
+        }
+        return new int[] {0};
+    }
+
+    /** A builder holding {@code config}: {@code builder(model.config()).build()} is an untrained twin. */
+    public static Builder builder(Config config) {
+        Checks.notNull(config, "config");
+        return new Builder().embedding(config.embedding()).recurrent(config.recurrent()).head(config.head())
+                .outputMode(config.outputMode()).headDropout(config.headDropout()).dataType(config.dataType())
+                .seed(config.seed());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Training passes run so far: with the seed, what the dropout masks of the next pass depend on. */
+    public long trainingPasses() {
+        return trainingPasses;
+    }
+
+    /** Continues the dropout streams from pass {@code passes} (a checkpoint's {@link #trainingPasses()}). */
+    public void setTrainingPasses(long passes) {
+        if (passes < 0) {
+            throw new IllegalArgumentException("passes must be >= 0 but is " + passes);
+        }
+        this.trainingPasses = passes;
     }
 
     @Override
@@ -124,6 +201,13 @@ public final class SequenceModel implements Model {
     public Step computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss, State initial) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
+        long passIndex = trainingPasses++;
+        if (recurrent instanceof StackedRnnLayer stacked) {
+            stacked.startTrainingPass(passIndex);
+        }
+        if (headDropout != null) {
+            headDropout.startPass(passIndex);
+        }
         Pass pass = run(input, lengths, initial, true);
         State finalState = pass.trace.finalState().dup();
         Loss.Value value = loss.compute(pass.predictions, targets, pass.stepMask);
@@ -132,11 +216,30 @@ public final class SequenceModel implements Model {
         INDArray dPredictions = value.gradient();
         INDArray dFeatures = head == null ? dPredictions : head.backward(pass.headInput,
                 pass.out2d, dPredictions.reshape('c', pass.out2d.shape()));
+        if (pass.headMask != null) {
+            dFeatures = dFeatures.reshape('c', pass.headMask.shape()).mul(pass.headMask);
+        }
         long steps = input.size(0);
         long batch = input.size(1);
         INDArray dOutputs;
+        State dFinal = null;
         if (outputMode == OutputMode.ALL_STEPS) {
             dOutputs = dFeatures.reshape('c', steps, batch, recurrent.outputSize());
+        } else if (outputMode == OutputMode.FINAL_HIDDEN) {
+            dOutputs = Nd4j.zeros(dataType(), steps, batch, recurrent.outputSize());
+            INDArray[] parts = new INDArray[recurrent.stateArity()];
+            long hidden = recurrent.hiddenSize();
+            int[] selected = finalHiddenParts();
+            for (int i = 0; i < selected.length; i++) {
+                parts[selected[i]] = dFeatures.get(NDArrayIndex.all(), NDArrayIndex.interval(i * hidden,
+                        (i + 1) * hidden)).dup('c');
+            }
+            for (int p = 0; p < parts.length; p++) {
+                if (parts[p] == null) {
+                    parts[p] = Nd4j.zeros(dataType(), batch, hidden);
+                }
+            }
+            dFinal = State.of(parts);
         } else {
             dOutputs = Nd4j.zeros(dataType(), steps * batch, recurrent.outputSize());
             int[] rows = lastRows(lengths, steps, batch);
@@ -145,7 +248,7 @@ public final class SequenceModel implements Model {
             }
             dOutputs = dOutputs.reshape('c', steps, batch, recurrent.outputSize());
         }
-        SequenceLayer.Gradient g = recurrent.backward(pass.trace, dOutputs, null);
+        SequenceLayer.Gradient g = recurrent.backward(pass.trace, dOutputs, dFinal);
         if (embedding != null) {
             embedding.backward(input, g.inputGradients());
         }
@@ -159,8 +262,16 @@ public final class SequenceModel implements Model {
         long steps = outputs.size(0);
         long batch = outputs.size(1);
         INDArray all = outputs.reshape('c', steps * batch, recurrent.outputSize());
-        INDArray headInput = outputMode == OutputMode.ALL_STEPS ? all
-                : Nd4j.pullRows(all, 1, lastRows(lengths, steps, batch), 'c');
+        INDArray headInput = switch (outputMode) {
+            case ALL_STEPS -> all;
+            case LAST_STEP -> Nd4j.pullRows(all, 1, lastRows(lengths, steps, batch), 'c');
+            case FINAL_HIDDEN -> finalHidden(trace.finalState());
+        };
+        INDArray headMask = null;
+        if (training && headDropout != null) {
+            headMask = headDropout.mask(headInput.shape(), dataType());
+            headInput = headInput.mul(headMask);
+        }
         INDArray out2d = head == null ? headInput : head.forward(headInput);
         INDArray predictions = outputMode == OutputMode.ALL_STEPS
                 ? out2d.reshape('c', steps, batch, out2d.size(1)) : out2d;
@@ -169,7 +280,19 @@ public final class SequenceModel implements Model {
             stepMask = stepMask(lengths, steps, batch);
             predictions = predictions.mul(stepMask.reshape(steps, batch, 1).broadcast(predictions.shape()));
         }
-        return new Pass(trace, headInput, out2d, predictions, stepMask);
+        return new Pass(trace, headInput, headMask, out2d, predictions, stepMask);
+    }
+
+    private INDArray finalHidden(State state) {
+        int[] parts = finalHiddenParts();
+        if (parts.length == 1) {
+            return state.get(parts[0]);
+        }
+        INDArray[] hs = new INDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            hs[i] = state.get(parts[i]);
+        }
+        return Nd4j.hstack(hs);
     }
 
     /** Row {@code (len_b - 1) * B + b} of the {@code [T*B, H]} outputs: each sequence's last valid step. */
@@ -193,8 +316,8 @@ public final class SequenceModel implements Model {
         return Nd4j.createFromArray(mask).castTo(dataType()).reshape(steps, batch);
     }
 
-    private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray out2d, INDArray predictions,
-                        INDArray stepMask) {
+    private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray headMask, INDArray out2d,
+                        INDArray predictions, INDArray stepMask) {
     }
 
     /** The recurrent layer (parameters under {@code rnn.}). */
@@ -233,7 +356,7 @@ public final class SequenceModel implements Model {
 
     /**
      * Required: {@link #recurrent}. Optional: {@link #embedding}, {@link #head}, {@link #outputMode},
-     * {@link #dataType}, {@link #seed}.
+     * {@link #headDropout}, {@link #dataType}, {@link #seed}.
      */
     public static final class Builder {
         private RecurrentSpec recurrent;
@@ -242,6 +365,7 @@ public final class SequenceModel implements Model {
         private OutputMode outputMode = DEFAULT_OUTPUT_MODE;
         private DataType dataType = DEFAULT_DATA_TYPE;
         private long seed = DEFAULT_SEED;
+        private double headDropout;
 
         public Builder recurrent(RecurrentSpec recurrent) {
             this.recurrent = recurrent;
@@ -261,6 +385,15 @@ public final class SequenceModel implements Model {
 
         public Builder outputMode(OutputMode outputMode) {
             this.outputMode = outputMode;
+            return this;
+        }
+
+        /**
+         * Dropout with probability {@code p} on what feeds the head (the recurrent outputs), in training passes only;
+         * with no head, on the predictions themselves.
+         */
+        public Builder headDropout(double p) {
+            this.headDropout = p;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Checks;
@@ -44,5 +46,25 @@ public final class Adagrad extends FlatOptimizer {
         Transforms.sqrt(denominator.assign(sum), false).addi(epsilon);
         double rate = learningRate() / (1 + (t - 1) * learningRateDecay);
         axpy(-rate, g.div(denominator, denominator), theta);
+    }
+
+    @Override
+    public String kind() {
+        return "adagrad";
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", learningRate());
+        h.put("lr_decay", learningRateDecay);
+        h.put("weight_decay", weightDecay);
+        h.put("eps", epsilon);
+        return h;
+    }
+
+    @Override
+    Map<String, INDArray> stateBuffers() {
+        return Map.of("sum", sum);
     }
 }

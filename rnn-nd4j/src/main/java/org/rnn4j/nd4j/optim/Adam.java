@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Checks;
@@ -80,5 +82,29 @@ public final class Adam extends FlatOptimizer {
         axpy(1 - beta2, g.mul(g, work), v);
         Transforms.sqrt(denominator.assign(v), false).divi(Math.sqrt(1 - Math.pow(beta2, t))).addi(epsilon);
         axpy(-lr / (1 - Math.pow(beta1, t)), m.div(denominator, work), theta);
+    }
+
+    @Override
+    public String kind() {
+        return decoupled ? "adamw" : "adam";
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", learningRate());
+        h.put("beta1", beta1);
+        h.put("beta2", beta2);
+        h.put("eps", epsilon);
+        h.put("weight_decay", weightDecay);
+        return h;
+    }
+
+    @Override
+    Map<String, INDArray> stateBuffers() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        s.put("exp_avg", m);
+        s.put("exp_avg_sq", v);
+        return s;
     }
 }

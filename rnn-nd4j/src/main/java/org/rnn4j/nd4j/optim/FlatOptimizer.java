@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
@@ -8,10 +10,12 @@ import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 
 /**
- * What the optimizers share: the lifecycle checks and state buffers shaped like the flat parameter buffer, and a
- * learning rate that a {@link LearningRateSchedule} may change between steps.
+ * What the built-in optimizers share: the lifecycle checks, state buffers shaped like the flat parameter buffer, a
+ * learning rate that a {@link LearningRateSchedule} may change between steps, and the export and import of their
+ * configuration ({@link #kind}, {@link #hyperparameters}, rebuilt by {@link Optimizers#create}) and state
+ * ({@link #state}, {@link #restore}) that checkpoints need to resume training exactly.
  */
-abstract class FlatOptimizer implements Optimizer {
+public abstract class FlatOptimizer implements Optimizer {
     private double learningRate;
     private ParameterLayout layout;
     private long steps;
@@ -52,6 +56,59 @@ abstract class FlatOptimizer implements Optimizer {
     public void finalise() {
         layout = null;
         allocate(null);
+    }
+
+    /** The name of this optimizer in checkpoint files, e.g. {@code "adam"}; see {@link Optimizers#create}. */
+    public abstract String kind();
+
+    /** Every setting, by name, including the current learning rate: what {@link Optimizers#create} takes. */
+    public abstract Map<String, Double> hyperparameters();
+
+    /** The live state buffers by name (e.g. Adam's {@code exp_avg}, {@code exp_avg_sq}), after {@link #initialise}. */
+    abstract Map<String, INDArray> stateBuffers();
+
+    /** Copies of the state buffers, by name, after {@link #initialise}: with {@link #steps()} all a resume needs. */
+    public final Map<String, INDArray> state() {
+        requireInitialised();
+        Map<String, INDArray> copies = new LinkedHashMap<>();
+        stateBuffers().forEach((name, buffer) -> copies.put(name, buffer.dup()));
+        return copies;
+    }
+
+    /**
+     * Continues from a saved {@link #state()} and step count, after {@link #initialise} with the same layout.
+     *
+     * @throws IllegalArgumentException if names, lengths or data types differ from this optimizer's buffers, or a
+     *                                  value is not finite
+     */
+    public final void restore(Map<String, INDArray> state, long steps) {
+        requireInitialised();
+        Checks.notNull(state, "state");
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0 but is " + steps);
+        }
+        Map<String, INDArray> buffers = stateBuffers();
+        if (!buffers.keySet().equals(state.keySet())) {
+            throw new IllegalArgumentException(kind() + " state must hold " + buffers.keySet() + " but holds "
+                    + state.keySet());
+        }
+        for (Map.Entry<String, INDArray> e : buffers.entrySet()) {
+            INDArray saved = state.get(e.getKey());
+            String name = "state '" + e.getKey() + "'";
+            if (saved.length() != e.getValue().length()) {
+                throw new IllegalArgumentException(name + " must have " + e.getValue().length()
+                        + " values (the parameter count) but has " + saved.length());
+            }
+            Checks.finite(saved, name);
+        }
+        buffers.forEach((name, buffer) -> buffer.assign(state.get(name).reshape(buffer.shape()).castTo(buffer.dataType())));
+        this.steps = steps;
+    }
+
+    private void requireInitialised() {
+        if (layout == null) {
+            throw new IllegalStateException("the optimizer state exists only between initialise and finalise");
+        }
     }
 
     public double learningRate() {

@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Checks;
@@ -45,5 +47,25 @@ public final class RmsProp extends FlatOptimizer {
         axpy(1 - alpha, g.mul(g, denominator), v);
         Transforms.sqrt(denominator.assign(v), false).addi(epsilon);
         axpy(-learningRate(), g.div(denominator, denominator), theta);
+    }
+
+    @Override
+    public String kind() {
+        return "rmsprop";
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", learningRate());
+        h.put("alpha", alpha);
+        h.put("eps", epsilon);
+        h.put("weight_decay", weightDecay);
+        return h;
+    }
+
+    @Override
+    Map<String, INDArray> stateBuffers() {
+        return Map.of("square_avg", v);
     }
 }

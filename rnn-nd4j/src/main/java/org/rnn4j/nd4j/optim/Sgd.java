@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
 
@@ -63,5 +65,26 @@ public final class Sgd extends FlatOptimizer {
             }
         }
         axpy(-learningRate(), d, theta);
+    }
+
+    @Override
+    public String kind() {
+        return "sgd";
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr", learningRate());
+        h.put("momentum", momentum);
+        h.put("dampening", dampening);
+        h.put("nesterov", nesterov ? 1.0 : 0.0);
+        h.put("weight_decay", weightDecay);
+        return h;
+    }
+
+    @Override
+    Map<String, INDArray> stateBuffers() {
+        return Map.of("momentum_buffer", buffer);
     }
 }

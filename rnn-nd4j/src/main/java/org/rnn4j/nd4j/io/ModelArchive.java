@@ -1,0 +1,221 @@
+package org.rnn4j.nd4j.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rnn4j.api.Checks;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.nd4j.model.SequenceModel;
+
+/**
+ * The rnn4j model file: a zip archive (any zip tool opens it) holding
+ * <ul>
+ *   <li>{@code rnn4j.json}, first: {@code {"format": "rnn4j-model", "format_version": 1, "model": {...},
+ *       "extra": {...}}} where {@code model} is the {@link ModelConfigJson configuration} and {@code extra} is free
+ *       JSON of the caller (a trainer's position, a tokenizer's vocabulary);</li>
+ *   <li>{@code parameters.safetensors}: every parameter by its layout name, in the model's data type;</li>
+ *   <li>{@code <group>.safetensors} for each named group of extra arrays (an optimizer's state).</li>
+ * </ul>
+ * Writes are atomic (temporary file, then rename): a failed save leaves the previous file intact, and parameters
+ * with NaN or infinite values are refused rather than saved. Reading checks the zip's CRCs, the format and its
+ * version, the configuration field by field, and that the arrays match the configuration's names and shapes; every
+ * failure is an {@link IOException} naming the file and what is wrong.
+ */
+public final class ModelArchive {
+    public static final String FORMAT = "rnn4j-model";
+    /** The version this code writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+    static final String MANIFEST = "rnn4j.json";
+    static final String PARAMETERS = "parameters";
+    private static final String SAFETENSORS = ".safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelArchive() {
+    }
+
+    /** A model file's contents: the rebuilt model with its parameters, the caller's extra JSON and arrays. */
+    public record Contents(SequenceModel model, ObjectNode extra, Map<String, Map<String, INDArray>> arrays) {
+    }
+
+    public static void save(Path file, SequenceModel model) throws IOException {
+        save(file, model, null, Map.of());
+    }
+
+    /**
+     * @param extra  free JSON stored under {@code "extra"}, or null
+     * @param arrays named groups of arrays (group names: letters, digits, {@code _ - .}; not {@code parameters})
+     */
+    public static void save(Path file, SequenceModel model, ObjectNode extra, Map<String, Map<String, INDArray>> arrays)
+            throws IOException {
+        Checks.notNull(file, "file");
+        Checks.notNull(model, "model");
+        Checks.notNull(arrays, "arrays");
+        Parameters parameters = model.parameters();
+        for (String name : parameters.names()) {
+            INDArray p = parameters.get(name);
+            if (p.isInfinite().any() || p.isNaN().any()) {
+                throw new IllegalStateException("refusing to save " + file + ": parameter '" + name
+                        + "' has NaN or infinite values (the previous file, if any, is kept)");
+            }
+        }
+        ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("format_version", FORMAT_VERSION);
+        manifest.set("model", ModelConfigJson.write(model.config()));
+        if (extra != null) {
+            manifest.set("extra", extra);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            put(zip, MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            Map<String, INDArray> named = new LinkedHashMap<>();
+            parameters.names().forEach(n -> named.put(n, parameters.get(n)));
+            put(zip, PARAMETERS + SAFETENSORS, SafeTensors.encode(named, Map.of()));
+            for (Map.Entry<String, Map<String, INDArray>> group : arrays.entrySet()) {
+                String name = group.getKey();
+                if (name.equals(PARAMETERS) || !name.matches("[A-Za-z0-9_.-]+")) {
+                    throw new IllegalArgumentException("array group name '" + name + "' is reserved or not "
+                            + "made of letters, digits, '_', '-' and '.'");
+                }
+                put(zip, name + SAFETENSORS, SafeTensors.encode(group.getValue(), Map.of()));
+            }
+        }
+        SafeTensors.writeAtomically(file, bytes.toByteArray());
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    public static SequenceModel load(Path file) throws IOException {
+        return read(file).model();
+    }
+
+    public static Contents read(Path file) throws IOException {
+        Checks.notNull(file, "file");
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no model file there");
+        }
+        Map<String, byte[]> entries = entries(file);
+        byte[] manifestBytes = entries.remove(MANIFEST);
+        if (manifestBytes == null) {
+            throw new IOException(file + " is not an rnn4j model file: it has no " + MANIFEST);
+        }
+        JsonNode manifest;
+        try {
+            manifest = JSON.readTree(manifestBytes);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": " + MANIFEST + " is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (manifest == null || !FORMAT.equals(manifest.path("format").asText())) {
+            throw new IOException(file + " is not an rnn4j model file: " + MANIFEST + " has no \"format\": \""
+                    + FORMAT + "\"");
+        }
+        JsonNode version = manifest.path("format_version");
+        if (!version.isInt() || version.intValue() < 1) {
+            throw new IOException(file + ": format_version must be a positive integer but is " + version);
+        }
+        if (version.intValue() > FORMAT_VERSION) {
+            throw new IOException(file + " has format version " + version.intValue() + ", written by a newer rnn4j; "
+                    + "this one reads versions up to " + FORMAT_VERSION + ": upgrade rnn4j to load it");
+        }
+        SequenceModel.Config config;
+        try {
+            config = ModelConfigJson.read(manifest.get("model"));
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        SequenceModel model = SequenceModel.builder(config).build();
+        byte[] parameterBytes = entries.remove(PARAMETERS + SAFETENSORS);
+        if (parameterBytes == null) {
+            throw new IOException(file + " has no " + PARAMETERS + SAFETENSORS);
+        }
+        assign(file, SafeTensors.decode(file + "!" + PARAMETERS + SAFETENSORS, parameterBytes).tensors(),
+                model.parameters());
+        Map<String, Map<String, INDArray>> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            if (!e.getKey().endsWith(SAFETENSORS)) {
+                throw new IOException(file + " has an unexpected entry '" + e.getKey() + "'");
+            }
+            String group = e.getKey().substring(0, e.getKey().length() - SAFETENSORS.length());
+            arrays.put(group, SafeTensors.decode(file + "!" + e.getKey(), e.getValue()).tensors());
+        }
+        JsonNode extra = manifest.get("extra");
+        return new Contents(model, extra instanceof ObjectNode o ? o : null, arrays);
+    }
+
+    /** Reads every entry through {@link ZipInputStream}, which checks each entry's CRC. */
+    private static Map<String, byte[]> entries(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (entries.put(entry.getName(), zip.readAllBytes()) != null) {
+                    throw new IOException(file + " has the entry '" + entry.getName() + "' twice");
+                }
+            }
+        } catch (ZipException | java.io.EOFException e) {
+            throw new IOException(file + " is corrupt or truncated (" + e.getMessage() + ")", e);
+        }
+        if (entries.isEmpty()) {
+            throw new IOException(file + " is not an rnn4j model file (no zip entries; empty, truncated or another "
+                    + "format)");
+        }
+        if (!hasEndRecord(bytes)) {
+            throw new IOException(file + " is truncated: the zip end record is missing");
+        }
+        return entries;
+    }
+
+    /** A complete zip ends with an end-of-central-directory record (signature PK\5\6) and its comment. */
+    private static boolean hasEndRecord(byte[] bytes) {
+        int earliest = Math.max(0, bytes.length - 22 - 0xFFFF);
+        for (int i = bytes.length - 22; i >= earliest; i--) {
+            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 5 && bytes[i + 3] == 6) {
+                int commentLength = (bytes[i + 20] & 0xFF) | (bytes[i + 21] & 0xFF) << 8;
+                return i + 22 + commentLength == bytes.length;
+            }
+        }
+        return false;
+    }
+
+    private static void assign(Path file, Map<String, INDArray> tensors, Parameters target) throws IOException {
+        String where = file + ": " + PARAMETERS + SAFETENSORS + " does not match the configuration: ";
+        for (String name : target.names()) {
+            INDArray t = tensors.get(name);
+            if (t == null) {
+                throw new IOException(where + "parameter '" + name + "' is missing");
+            }
+            long[] expected = target.layout().shape(name);
+            if (!Arrays.equals(expected, t.shape())) {
+                throw new IOException(where + "parameter '" + name + "' has shape " + Arrays.toString(t.shape())
+                        + " but the configuration needs " + Arrays.toString(expected));
+            }
+            if (t.dataType() != target.dataType()) {
+                throw new IOException(where + "parameter '" + name + "' is " + t.dataType() + " but the "
+                        + "configuration's data type is " + target.dataType());
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (!target.layout().contains(name)) {
+                throw new IOException(where + "it has parameter '" + name + "', which the configuration does not");
+            }
+        }
+        target.names().forEach(n -> target.set(n, tensors.get(n)));
+    }
+}

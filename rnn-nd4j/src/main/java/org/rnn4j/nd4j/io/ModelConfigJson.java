@@ -1,0 +1,220 @@
+package org.rnn4j.nd4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.rnn4j.api.Activation;
+import org.rnn4j.nd4j.cell.Gru;
+import org.rnn4j.nd4j.cell.Lstm;
+import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.cell.VanillaRnn;
+import org.rnn4j.nd4j.init.WeightInit;
+import org.rnn4j.nd4j.layer.Dense;
+import org.rnn4j.nd4j.layer.Embedding;
+import org.rnn4j.nd4j.layer.RecurrentSpec;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.model.SequenceModel;
+
+/**
+ * A {@link SequenceModel.Config} as JSON, field by field (no reflection, so a renamed Java field cannot silently
+ * change the file format). Example:
+ * <pre>
+ * {"embedding": {"vocabulary_size": 5000, "dimension": 64, "padding_id": 0},
+ *  "recurrent": {"type": "stacked", "layers": 1, "bidirectional": true, "merge": "CONCAT", "dropout": 0.0, "seed": 0,
+ *                "cell": {"type": "gru", "input_size": 64, "hidden_size": 64, "bias": true,
+ *                         "input_init": "XAVIER_UNIFORM", "recurrent_init": "ORTHOGONAL", "fused": true}},
+ *  "head": {"input_size": 128, "output_size": 1, "activation": "IDENTITY", "bias": true},
+ *  "output_mode": "LAST_STEP", "head_dropout": 0.0, "data_type": "FLOAT", "seed": 7}
+ * </pre>
+ * Cells are {@code "rnn"} (with {@code activation}), {@code "lstm"} (with {@code forget_bias_one}) or {@code "gru"}.
+ * A model whose recurrent layer is a user cell ({@link org.rnn4j.nd4j.layer.CellLoop}) has no JSON form.
+ */
+public final class ModelConfigJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelConfigJson() {
+    }
+
+    /** @throws IllegalArgumentException if the recurrent layer is not a built-in cell or stack */
+    public static ObjectNode write(SequenceModel.Config config) {
+        ObjectNode node = JSON.createObjectNode();
+        if (config.embedding() != null) {
+            Embedding e = config.embedding();
+            node.putObject("embedding").put("vocabulary_size", e.vocabularySize()).put("dimension", e.dimension())
+                    .put("padding_id", e.paddingId());
+        }
+        node.set("recurrent", recurrent(config.recurrent()));
+        if (config.head() != null) {
+            Dense h = config.head();
+            node.putObject("head").put("input_size", h.inputSize()).put("output_size", h.outputSize())
+                    .put("activation", h.activation().name()).put("bias", h.bias());
+        }
+        node.put("output_mode", config.outputMode().name());
+        node.put("head_dropout", config.headDropout());
+        node.put("data_type", config.dataType().name());
+        node.put("seed", config.seed());
+        return node;
+    }
+
+    private static ObjectNode recurrent(RecurrentSpec spec) {
+        if (spec instanceof StackedRnn s) {
+            ObjectNode node = JSON.createObjectNode().put("type", "stacked").put("layers", s.layers())
+                    .put("bidirectional", s.bidirectional()).put("merge", s.merge().name()).put("dropout", s.dropout())
+                    .put("seed", s.seed());
+            node.set("cell", recurrent(s.cell()));
+            return node;
+        }
+        if (!(spec instanceof RecurrentCellSpec cell)) {
+            throw new IllegalArgumentException("only built-in cells (VanillaRnn, Lstm, Gru) and StackedRnn can be "
+                    + "saved as JSON, not " + spec.getClass().getName() + "; save its parameters with SafeTensors");
+        }
+        ObjectNode node = JSON.createObjectNode();
+        if (cell instanceof VanillaRnn r) {
+            node.put("type", "rnn").put("activation", r.activation().name());
+        } else if (cell instanceof Lstm l) {
+            node.put("type", "lstm").put("forget_bias_one", l.forgetBiasOne());
+        } else {
+            node.put("type", "gru");
+        }
+        return node.put("input_size", cell.inputSize()).put("hidden_size", cell.hiddenSize()).put("bias", cell.bias())
+                .put("input_init", cell.inputInit().name()).put("recurrent_init", cell.recurrentInit().name())
+                .put("fused", cell.fused());
+    }
+
+    /**
+     * @throws IOException naming the field when one is missing, of the wrong type or out of range
+     */
+    public static SequenceModel.Config read(JsonNode node) throws IOException {
+        if (node == null || !node.isObject()) {
+            throw new IOException("model must be a JSON object but is " + node);
+        }
+        Fields f = new Fields(node, "model");
+        Embedding embedding = null;
+        if (node.has("embedding")) {
+            Fields e = f.object("embedding");
+            embedding = e.build(() -> new Embedding(e.integer("vocabulary_size"), e.integer("dimension"),
+                    e.integer("padding_id")));
+        }
+        RecurrentSpec recurrent = readRecurrent(f.object("recurrent"));
+        Dense head = null;
+        if (node.has("head")) {
+            Fields h = f.object("head");
+            head = h.build(() -> new Dense(h.integer("input_size"), h.integer("output_size"),
+                    h.constant("activation", Activation.class), h.bool("bias")));
+        }
+        return new SequenceModel.Config(embedding, recurrent, head,
+                f.constant("output_mode", SequenceModel.OutputMode.class), f.number("head_dropout"),
+                f.constant("data_type", DataType.class), f.longInteger("seed"));
+    }
+
+    private static RecurrentSpec readRecurrent(Fields f) throws IOException {
+        String type = f.text("type");
+        if (type.equals("stacked")) {
+            Fields c = f.object("cell");
+            RecurrentSpec cell = readRecurrent(c);
+            if (!(cell instanceof RecurrentCellSpec cellSpec)) {
+                throw new IOException(c.where + " must be a cell (rnn, lstm or gru), not a stack");
+            }
+            return f.build(() -> new StackedRnn(cellSpec, f.integer("layers"), f.bool("bidirectional"),
+                    f.constant("merge", StackedRnn.Merge.class), f.number("dropout"), f.longInteger("seed")));
+        }
+        return f.build(() -> switch (type) {
+            case "rnn" -> new VanillaRnn(f.integer("input_size"), f.integer("hidden_size"),
+                    f.constant("activation", Activation.class), f.bool("bias"),
+                    f.constant("input_init", WeightInit.class), f.constant("recurrent_init", WeightInit.class),
+                    f.bool("fused"));
+            case "lstm" -> new Lstm(f.integer("input_size"), f.integer("hidden_size"), f.bool("bias"),
+                    f.bool("forget_bias_one"), f.constant("input_init", WeightInit.class),
+                    f.constant("recurrent_init", WeightInit.class), f.bool("fused"));
+            case "gru" -> new Gru(f.integer("input_size"), f.integer("hidden_size"), f.bool("bias"),
+                    f.constant("input_init", WeightInit.class), f.constant("recurrent_init", WeightInit.class),
+                    f.bool("fused"));
+            default -> throw new IOException(f.where + ".type is '" + type + "'; expected rnn, lstm, gru or stacked");
+        });
+    }
+
+    /** Typed field access whose errors name the JSON path. */
+    private record Fields(JsonNode node, String where) {
+        private JsonNode field(String name) throws IOException {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                throw new IOException(where + "." + name + " is missing");
+            }
+            return v;
+        }
+
+        Fields object(String name) throws IOException {
+            JsonNode v = field(name);
+            if (!v.isObject()) {
+                throw new IOException(where + "." + name + " must be an object but is " + v);
+            }
+            return new Fields(v, where + "." + name);
+        }
+
+        String text(String name) throws IOException {
+            JsonNode v = field(name);
+            if (!v.isTextual()) {
+                throw new IOException(where + "." + name + " must be a string but is " + v);
+            }
+            return v.asText();
+        }
+
+        int integer(String name) throws IOException {
+            JsonNode v = field(name);
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new IOException(where + "." + name + " must be an int but is " + v);
+            }
+            return v.intValue();
+        }
+
+        long longInteger(String name) throws IOException {
+            JsonNode v = field(name);
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new IOException(where + "." + name + " must be an integer but is " + v);
+            }
+            return v.longValue();
+        }
+
+        double number(String name) throws IOException {
+            JsonNode v = field(name);
+            if (!v.isNumber()) {
+                throw new IOException(where + "." + name + " must be a number but is " + v);
+            }
+            return v.doubleValue();
+        }
+
+        boolean bool(String name) throws IOException {
+            JsonNode v = field(name);
+            if (!v.isBoolean()) {
+                throw new IOException(where + "." + name + " must be true or false but is " + v);
+            }
+            return v.booleanValue();
+        }
+
+        <E extends Enum<E>> E constant(String name, Class<E> type) throws IOException {
+            String value = text(name);
+            try {
+                return Enum.valueOf(type, value);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + "." + name + " is '" + value + "'; expected one of "
+                        + java.util.Arrays.toString(type.getEnumConstants()));
+            }
+        }
+
+        /** Runs a constructor, turning its argument checks into errors that name this object. */
+        <T> T build(Constructor<T> constructor) throws IOException {
+            try {
+                return constructor.create();
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + " is invalid: " + e.getMessage());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Constructor<T> {
+        T create() throws IOException;
+    }
+}

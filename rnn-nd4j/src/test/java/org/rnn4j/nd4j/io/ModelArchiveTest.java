@@ -1,0 +1,199 @@
+package org.rnn4j.nd4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.api.Activation;
+import org.rnn4j.nd4j.cell.Gru;
+import org.rnn4j.nd4j.cell.Lstm;
+import org.rnn4j.nd4j.cell.VanillaRnn;
+import org.rnn4j.nd4j.layer.CellLoop;
+import org.rnn4j.nd4j.layer.Dense;
+import org.rnn4j.nd4j.layer.Embedding;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.model.SequenceModel;
+
+class ModelArchiveTest {
+    @TempDir
+    Path dir;
+
+    private static SequenceModel classifier() {
+        return SequenceModel.builder().embedding(new Embedding(20, 4, 0))
+                .recurrent(StackedRnn.builder(Gru.builder(4, 5).build()).layers(2).bidirectional(true).dropout(0.2)
+                        .seed(4).build())
+                .head(Dense.builder(10, 1).activation(Activation.IDENTITY).build()).headDropout(0.1)
+                .outputMode(SequenceModel.OutputMode.LAST_STEP).seed(11).build();
+    }
+
+    @Test
+    void roundTripsEveryBuiltInConfigurationWithItsParameters() throws IOException {
+        SequenceModel[] models = {classifier(),
+            SequenceModel.builder().recurrent(Lstm.builder(3, 4).forgetBiasOne(false).build())
+                    .dataType(DataType.DOUBLE).seed(2).build(),
+            SequenceModel.builder().recurrent(VanillaRnn.builder(3, 2).activation(Activation.SIGMOID).bias(false)
+                    .build()).head(Dense.builder(2, 3).activation(Activation.SIGMOID).bias(false).build()).build()};
+        for (SequenceModel m : models) {
+            m.parameters().flat().addi(0.25); // not what a fresh model of this config would have
+            Path file = dir.resolve("model.rnn4j");
+            ObjectNode extra = new ObjectMapper().createObjectNode().put("note", "hello");
+            ModelArchive.save(file, m, extra, Map.of("aux", Map.of("x", Nd4j.createFromArray(1f, 2f))));
+            ModelArchive.Contents c = ModelArchive.read(file);
+            assertEquals(m.config(), c.model().config());
+            assertEquals(m.parameters().flat(), c.model().parameters().flat());
+            assertEquals("hello", c.extra().get("note").asText());
+            assertEquals(Nd4j.createFromArray(1f, 2f), c.arrays().get("aux").get("x"));
+        }
+        SequenceModel m = classifier();
+        INDArray ids = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 0}, {5, 0}});
+        Path file = dir.resolve("c.rnn4j");
+        ModelArchive.save(file, m);
+        assertEquals(m.predict(ids, new int[] {3, 1}), ModelArchive.load(file).predict(ids, new int[] {3, 1}));
+    }
+
+    @Test
+    void theFileIsAZipWithJsonAndSafetensors() throws IOException {
+        Path file = dir.resolve("m.rnn4j");
+        ModelArchive.save(file, classifier());
+        Map<String, byte[]> entries = unzip(Files.readAllBytes(file));
+        assertEquals(java.util.List.of("rnn4j.json", "parameters.safetensors"), java.util.List.copyOf(entries.keySet()));
+        String json = new String(entries.get("rnn4j.json"), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"format_version\" : 1") && json.contains("\"type\" : \"gru\""), json);
+        Path tensors = dir.resolve("p.safetensors");
+        Files.write(tensors, entries.get("parameters.safetensors"));
+        assertTrue(SafeTensors.read(tensors).tensors().containsKey("rnn.layer0.reverse.weight_hh")
+                || SafeTensors.read(tensors).tensors().keySet().stream().anyMatch(k -> k.startsWith("rnn.")));
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedWithAnUpgradeHint() throws IOException {
+        Path file = rewrite("rnn4j.json", s -> s.replace("\"format_version\" : 1", "\"format_version\" : 2"));
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.load(file));
+        assertTrue(e.getMessage().contains("format version 2") && e.getMessage().contains("upgrade"), e.getMessage());
+    }
+
+    @Test
+    void aConfigurationThatDoesNotMatchTheArraysIsRefused() throws IOException {
+        Path file = rewrite("rnn4j.json", s -> s.replace("\"hidden_size\" : 5", "\"hidden_size\" : 6")
+                .replace("\"input_size\" : 10", "\"input_size\" : 12"));
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.load(file));
+        assertTrue(e.getMessage().contains("does not match the configuration") && e.getMessage().contains("shape"),
+                e.getMessage());
+        Path bad = rewrite("rnn4j.json", s -> s.replace("\"type\" : \"gru\"", "\"type\" : \"transformer\""));
+        IOException type = assertThrows(IOException.class, () -> ModelArchive.load(bad));
+        assertTrue(type.getMessage().contains("transformer"), type.getMessage());
+        Path missing = rewrite("rnn4j.json", s -> s.replace("\"dimension\"", "\"dim\""));
+        IOException field = assertThrows(IOException.class, () -> ModelArchive.load(missing));
+        assertTrue(field.getMessage().contains("model.embedding.dimension is missing"), field.getMessage());
+    }
+
+    @Test
+    void truncatedAndCorruptedFilesAreRefused() throws IOException {
+        Path file = dir.resolve("m.rnn4j");
+        ModelArchive.save(file, classifier());
+        byte[] bytes = Files.readAllBytes(file);
+        for (int keep : new int[] {0, 10, bytes.length / 3, bytes.length / 2, bytes.length - 30}) {
+            Path truncated = dir.resolve("t" + keep);
+            Files.write(truncated, Arrays.copyOf(bytes, keep));
+            IOException e = assertThrows(IOException.class, () -> ModelArchive.load(truncated), "kept " + keep);
+            assertTrue(e.getMessage().contains(truncated.toString()), e.getMessage());
+        }
+        // flip a byte inside the stored parameters: the zip CRC catches it
+        int at = indexOf(bytes, "parameters.safetensors".getBytes(StandardCharsets.US_ASCII)) + 200;
+        byte[] corrupt = bytes.clone();
+        corrupt[at] ^= 0x5A;
+        Path damaged = dir.resolve("damaged");
+        Files.write(damaged, corrupt);
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.load(damaged));
+        assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+        Files.writeString(dir.resolve("text"), "not a model");
+        assertThrows(IOException.class, () -> ModelArchive.load(dir.resolve("text")));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelArchive.load(dir.resolve("absent")));
+    }
+
+    @Test
+    void aModelWithNonFiniteParametersIsNotSavedAndThePreviousFileSurvives() throws IOException {
+        Path file = dir.resolve("m.rnn4j");
+        SequenceModel m = classifier();
+        ModelArchive.save(file, m);
+        byte[] before = Files.readAllBytes(file);
+        m.parameters().flat().putScalar(5, Double.NaN);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ModelArchive.save(file, m));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void aUserCellHasNoJsonForm() {
+        SequenceModel m = SequenceModel.builder()
+                .recurrent(CellLoop.spec(Gru.builder(2, 3).fused(false).build())).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelArchive.save(dir.resolve("x"), m));
+        assertTrue(e.getMessage().contains("SafeTensors"), e.getMessage());
+    }
+
+    private Path rewrite(String entry, UnaryOperator<String> edit) throws IOException {
+        Path file = dir.resolve("orig.rnn4j");
+        ModelArchive.save(file, classifier());
+        Map<String, byte[]> entries = unzip(Files.readAllBytes(file));
+        entries.put(entry, edit.apply(new String(entries.get(entry), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        Path edited = dir.resolve("edited" + System.nanoTime() + ".rnn4j");
+        Files.write(edited, out.toByteArray());
+        return edited;
+    }
+
+    private static Map<String, byte[]> unzip(byte[] bytes) throws IOException {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}
