@@ -2,13 +2,17 @@ package org.rnn4j.examples;
 
 import org.rnn4j.examples.article.SimpleRnnTraining;
 import org.rnn4j.examples.article.WorkedExample;
+import org.rnn4j.examples.price.PriceDemo;
+import org.rnn4j.examples.sentiment.SentimentDemo;
+import org.rnn4j.examples.sentiment.SentimentPredict;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The launcher: lists the demos; runs the one named, or the worked example when none is. */
+/** The launcher: lists the demos; runs the one named, or the sentiment classifier when none is. */
 @Command(name = "rnn4j-demos", mixinStandardHelpOptions = true,
-        description = "rnn4j demos. Without a demo name, runs worked-example.",
-        subcommands = {WorkedExample.class, SimpleRnnTraining.class})
+        description = "rnn4j demos. Without a demo name, runs sentiment.",
+        subcommands = {SentimentDemo.class, SentimentPredict.class, PriceDemo.class, WorkedExample.class,
+            SimpleRnnTraining.class})
 public final class Demos implements Runnable {
     @Override
     public void run() {
@@ -17,7 +21,10 @@ public final class Demos implements Runnable {
         cl.getSubcommands().forEach((name, sub) -> System.out.printf("  %-16s %s%n", name,
                 String.join(" ", sub.getCommandSpec().usageMessage().description())));
         System.out.println();
-        commandLine().execute("worked-example");
+        int code = commandLine().execute("sentiment");
+        if (code != 0) {
+            throw new CommandLine.ExecutionException(cl, "the sentiment demo failed");
+        }
     }
 
     /** The launcher with one-line errors: a failing demo prints what went wrong, not a stack trace. */
@@ -25,6 +32,11 @@ public final class Demos implements Runnable {
         return new CommandLine(new Demos()).setExecutionExceptionHandler((e, cl, parsed) -> {
             cl.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
+        }).setParameterExceptionHandler((e, args) -> {
+            CommandLine cl = e.getCommandLine();
+            cl.getErr().println("error: " + e.getMessage() + " (the options: -Dexec.args=\""
+                    + cl.getCommandName() + " --help\")");
+            return 2;
         });
     }
 

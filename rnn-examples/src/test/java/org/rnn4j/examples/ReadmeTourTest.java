@@ -1,5 +1,20 @@
 package org.rnn4j.examples;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.rnn4j.nd4j.cell.Gru;
+import org.rnn4j.nd4j.io.ModelArchive;
+import org.rnn4j.nd4j.layer.Embedding;
+import org.rnn4j.nd4j.loss.BinaryCrossEntropyWithLogits;
+import org.rnn4j.nd4j.optim.Adam;
+import org.rnn4j.train.Checkpoint;
+import org.rnn4j.train.Metrics;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingResult;
+import org.rnn4j.train.data.SequenceDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,6 +104,69 @@ class ReadmeTourTest {
                 .build();
         // README-LAYERS-END
         assertEquals(256, encoder.outputSize());
+    }
+
+    @Test
+    void trainingTourLearnsSavesAndResumes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // README-TRAINING-BEGIN
+        // Data: token-id sequences of 3 to 17 tokens; label 1 when "good" (id 2) occurs more often than "bad" (id 3).
+        SplittableRandom random = new SplittableRandom(1);
+        List<int[]> sentences = new ArrayList<>();
+        float[][] labels = new float[1200][];
+        for (int i = 0; i < 1200; i++) {
+            int[] ids = random.ints(3 + random.nextInt(15), 2, 12).toArray();
+            long good = Arrays.stream(ids).filter(id -> id == 2).count();
+            long bad = Arrays.stream(ids).filter(id -> id == 3).count();
+            sentences.add(ids);
+            labels[i] = new float[] {good > bad ? 1 : 0};
+        }
+        SequenceDataset all = SequenceDataset.ofTokens(sentences, labels, 0);     // id 0 pads
+        SequenceDataset train = all.subset(IntStream.range(0, 1000).toArray());
+        SequenceDataset validation = all.subset(IntStream.range(1000, 1200).toArray());
+
+        // embedding → bidirectional GRU → both directions' final hidden states → one logit
+        SequenceModel model = SequenceModel.builder()
+                .embedding(new Embedding(12, 16, 0))
+                .recurrent(StackedRnn.builder(Gru.builder(16, 24).build()).bidirectional(true).build())
+                .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN)
+                .headDropout(0.1)
+                .head(Dense.builder(48, 1).build())
+                .seed(7)
+                .build();
+
+        Loss loss = new BinaryCrossEntropyWithLogits();
+        TrainingResult result = Trainer.builder(model, loss, new Adam(0.01))
+                .epochs(12).batchSize(32).seed(7)
+                .validation(validation, Metrics.binaryAccuracy())
+                .earlyStopping(3)                                  // and keeps the best epoch's parameters
+                .checkpoint(dir.resolve("training.rnn4j"))         // after every epoch, atomically
+                .build()
+                .fit(train);
+        System.out.printf("best validation accuracy %.3f at epoch %d%n", result.bestScore(), result.bestEpoch() + 1);
+
+        ModelArchive.save(dir.resolve("model.rnn4j"), model);      // configuration (JSON) + parameters
+        SequenceModel served = ModelArchive.load(dir.resolve("model.rnn4j"));
+        // README-TRAINING-END
+        assertTrue(result.bestScore() >= 0.9, "validation accuracy " + result.bestScore());
+        INDArray ids = Nd4j.createFromArray(new float[][] {{2, 3}, {2, 0}, {5, 0}});
+        assertEquals(model.predict(ids, new int[] {3, 1}), served.predict(ids, new int[] {3, 1}));
+
+        // README-RESUME-BEGIN
+        // After a crash: continue from the last checkpoint to 16 epochs, exactly as if never interrupted.
+        Checkpoint checkpoint = Checkpoint.load(dir.resolve("training.rnn4j"));
+        Trainer.builder(checkpoint.model(), loss, checkpoint.optimizer())
+                .epochs(16).batchSize(32).seed(7)                   // the seed and batching of the first run
+                .validation(validation, Metrics.binaryAccuracy()).earlyStopping(3)
+                .resumeFrom(checkpoint)
+                .build()
+                .fit(train);
+        // README-RESUME-END
+    }
+
+    @Test
+    void readmeShowsTheTrainingTourVerbatim() throws Exception {
+        assertQuoted("README-TRAINING");
+        assertQuoted("README-RESUME");
     }
 
     @Test

@@ -211,8 +211,8 @@ public final class Trainer {
             }
             stoppedEarly = patience > 0 && withoutImprovement >= patience;
             if (stoppedEarly) {
-                LOG.info("early stopping after epoch {}: no improvement of {} for {} epochs (best {} at epoch {})",
-                        epoch, metricName(), patience, bestScore, bestEpoch);
+                LOG.info("early stopping after epoch {}: no better {} for {} epochs (best {} at epoch {})",
+                        epoch + 1, metricName(), patience, fmt(bestScore), bestEpoch + 1);
             }
         }
         if (restoreBest && best != null) {
@@ -245,13 +245,14 @@ public final class Trainer {
         return metric == null ? "validation loss" : metric.name();
     }
 
+    /** Logs epochs counted from 1, as people count them; {@link EpochSummary#epoch} counts from 0. */
     private void log(EpochSummary s) {
         if (validation == null) {
-            LOG.info("epoch {}: train loss {}, {} examples/s", s.epoch(), fmt(s.trainLoss()),
+            LOG.info("epoch {}/{}: train loss {}, {} examples/s", s.epoch() + 1, epochs, fmt(s.trainLoss()),
                     Math.round(s.examplesPerSecond()));
         } else {
-            LOG.info("epoch {}: train loss {}, validation loss {}, {} {}{}, {} examples/s", s.epoch(),
-                    fmt(s.trainLoss()), fmt(s.validationLoss()), s.metricName(), fmt(s.metric()),
+            LOG.info("epoch {}/{}: train loss {}, validation loss {}, {} {}{}, {} examples/s", s.epoch() + 1,
+                    epochs, fmt(s.trainLoss()), fmt(s.validationLoss()), s.metricName(), fmt(s.metric()),
                     s.improved() ? " (best)" : "", Math.round(s.examplesPerSecond()));
         }
     }

@@ -13,6 +13,8 @@ import java.util.List;
 public final class PriceSeries {
     /** The DAX closes of R's EuStockMarkets data set, shipped with the examples (see README for its license). */
     public static final String EU_STOCK_MARKETS = "/org/rnn4j/examples/data/prices/EuStockMarkets.csv";
+    /** Europe Brent spot price FOB, daily, from the U.S. Energy Information Administration (public domain). */
+    public static final String BRENT = "/org/rnn4j/examples/data/prices/brent-daily.csv";
 
     private PriceSeries() {
     }
