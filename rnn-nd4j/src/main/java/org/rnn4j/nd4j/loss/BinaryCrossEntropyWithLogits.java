@@ -16,6 +16,17 @@ public final class BinaryCrossEntropyWithLogits extends ElementwiseLoss {
         super(reduction);
     }
 
+    /** Labels are probabilities: a 2 or a -1 is a data error, not something to average. */
+    @Override
+    void checkTargets(INDArray t) {
+        double min = t.minNumber().doubleValue();
+        double max = t.maxNumber().doubleValue();
+        if (!(min >= 0 && max <= 1)) {
+            throw new IllegalArgumentException("targets of binary cross-entropy must be in [0, 1] but range over ["
+                    + min + ", " + max + "]");
+        }
+    }
+
     @Override
     INDArray terms(INDArray z, INDArray t) {
         INDArray softplus = Transforms.log(Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1), false);

@@ -21,10 +21,15 @@ abstract class ElementwiseLoss implements Loss {
     /** Per-element derivatives {@code dℓ/dp} (new array). */
     abstract INDArray derivatives(INDArray predictions, INDArray targets);
 
+    /** Rejects targets outside the loss's domain; by default every finite value is allowed. */
+    void checkTargets(INDArray targets) {
+    }
+
     @Override
     public final Value compute(INDArray predictions, INDArray targets, INDArray mask) {
         LossChecks.predictions(predictions);
         LossChecks.sameShape(predictions, targets);
+        checkTargets(targets);
         INDArray m = LossChecks.mask(mask, predictions);
         double scale = reduction == Reduction.MEAN
                 ? 1.0 / (LossChecks.count(m, predictions) * predictions.size(predictions.rank() - 1)) : 1.0;

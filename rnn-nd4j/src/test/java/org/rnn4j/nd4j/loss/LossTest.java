@@ -110,5 +110,9 @@ class LossTest {
                 IllegalArgumentException.class, () -> mse.compute(z, Nd4j.zeros(DataType.DOUBLE, 3, 2))).getMessage());
         assertEquals("delta must be a finite number > 0 but is 0.0", assertThrows(IllegalArgumentException.class,
                 () -> new Huber(0, Reduction.MEAN)).getMessage());
+        BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
+        INDArray labels = Nd4j.createFromArray(new double[][] {{0, 1, 2}, {1, 0, 1}});
+        assertEquals("targets of binary cross-entropy must be in [0, 1] but range over [0.0, 2.0]",
+                assertThrows(IllegalArgumentException.class, () -> bce.compute(z, labels)).getMessage());
     }
 }
