@@ -51,6 +51,8 @@ final class FusedBuffers {
     INDArray dHproj;
     INDArray derivative;
     INDArray auxDerivative;
+    /** [1, T*B] of ones: column sums (bias gradients) as one GEMM instead of a strided reduction. */
+    INDArray ones;
     private final int gateCount;
     private final boolean cellState;
     private final boolean separateRecurrent;
@@ -81,6 +83,7 @@ final class FusedBuffers {
             return;
         }
         DataType type = h.dataType();
+        ones = persistent(type, false, 1, steps * batch).assign(1);
         long gateColumns = (long) gateCount * hidden;
         dh = persistent(type, false, steps * batch, hidden);
         dh0 = persistent(type, false, batch, hidden);
@@ -112,6 +115,13 @@ final class FusedBuffers {
      * few dozen views per step; streaming steppers and reused training buffers ask for them again on every pass.
      */
     private final Map<INDArray, Map<Long, INDArray>> views = new IdentityHashMap<>();
+
+    private final Map<INDArray, HostArray> hostArrays = new IdentityHashMap<>();
+
+    /** The host memory of one of these buffers (CPU backend only; see {@link HostKernels}). */
+    HostArray host(INDArray buffer) {
+        return hostArrays.computeIfAbsent(buffer, HostArray::of);
+    }
 
     /** The first {@code n} rows of step {@code t}'s block of a {@code [T*B, F]} buffer: a contiguous view. */
     INDArray rows(INDArray buffer, long t, long n) {

@@ -37,12 +37,26 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private FusedBuffers trainingBuffers;
 
     public FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
+        this(spec, parameters, gradients, HostKernels.available());
+    }
+
+    /** With {@code hostKernels} false, the elementwise step work runs as INDArray operations on any backend. */
+    FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients, boolean hostKernels) {
         super(parameters, gradients, spec.layout());
         this.spec = spec;
         this.gru = spec instanceof Gru;
         this.lstm = spec instanceof Lstm;
-        this.kernel = spec instanceof VanillaRnn rnn ? new RnnKernel(rnn.activation())
-                : lstm ? new LstmKernel() : new GruKernel();
+        this.kernel = kernel(spec, hostKernels);
+    }
+
+    private static StepKernel kernel(RecurrentCellSpec spec, boolean host) {
+        if (spec instanceof VanillaRnn rnn) {
+            return host ? new HostKernels.Rnn(rnn.activation()) : new RnnKernel(rnn.activation());
+        }
+        if (spec instanceof Lstm) {
+            return host ? new HostKernels.Lstm() : new LstmKernel();
+        }
+        return host ? new HostKernels.Gru() : new GruKernel();
     }
 
     @Override
@@ -222,10 +236,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                     b.h.get(NDArrayIndex.interval(0, (steps - 1) * batch), NDArrayIndex.all()),
                     g("weight_hh"), true, false, 1.0, 1.0);
         }
-        if (spec.bias()) {
-            INDArray db = b.dGates.sum(0);
-            g("bias_ih").addi(db);
-            g("bias_hh").addi(gru ? b.dHproj.sum(0) : db);
+        if (spec.bias()) { // column sums as GEMMs with a ones row, straight into the gradient buffer
+            long columns = (long) spec.gates() * hidden;
+            Nd4j.gemm(b.ones, b.dGates, g("bias_ih").reshape(1, columns), false, false, 1.0, 1.0);
+            Nd4j.gemm(b.ones, gru ? b.dHproj : b.dGates, g("bias_hh").reshape(1, columns), false, false, 1.0, 1.0);
         }
         INDArray dx = Nd4j.create(dataType(), new long[] {steps * batch, spec.inputSize()}, 'c');
         Nd4j.gemm(b.dGates, w("weight_ih"), dx, false, false, 1.0, 0.0);

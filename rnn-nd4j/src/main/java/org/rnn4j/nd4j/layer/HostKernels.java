@@ -1,0 +1,224 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.api.Activation;
+
+/**
+ * The per-step elementwise work of the fused kernels as Java loops over the CPU host memory: one pass over the
+ * step's rows instead of about ten native calls (each 10-40 µs here, more on strided gate views), with the same
+ * equations as {@link LstmKernel}, {@link GruKernel} and {@link RnnKernel}, which stay the path for other backends
+ * (CUDA) and are tested equal to these. Arithmetic is in double; the activation derivatives come from the activated
+ * values, so {@code prepareBackward} has nothing to do.
+ */
+final class HostKernels {
+    /** {@code -Drnn4j.hostKernels=false} forces the INDArray kernels on the CPU too. */
+    static final String PROPERTY = "rnn4j.hostKernels";
+
+    private HostKernels() {
+    }
+
+    /** Whether host kernels can run here: the CPU backend, not switched off. */
+    static boolean available() {
+        return Nd4j.getEnvironment().isCPU() && !"false".equals(System.getProperty(PROPERTY));
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** {@code 2σ(2x) - 1}: one {@code Math.exp} (an intrinsic) instead of {@code Math.tanh} (fdlibm in Java). */
+    static double tanh(double x) {
+        return 2 / (1 + Math.exp(-2 * x)) - 1;
+    }
+
+    /** Row {@code k} of step t's block starts at element {@code ((t·B) + k)·width}. */
+    private static int row(FusedBuffers b, long t, int k, long width) {
+        return Math.toIntExact((t * b.batch + k) * width);
+    }
+
+    /** The previous step's row k of a [T*B, H] state buffer, or of its initial state at t = 0. */
+    private static int previousRow(FusedBuffers b, long t, int k) {
+        return t == 0 ? Math.toIntExact(k * b.hidden) : row(b, t - 1, k, b.hidden);
+    }
+
+    static final class Lstm implements StepKernel {
+        @Override
+        public void forward(FusedBuffers b, int t, long n) {
+            HostArray gates = b.host(b.gates);
+            HostArray c = b.host(b.c);
+            HostArray previousC = t == 0 ? b.host(b.c0) : c;
+            HostArray tanhC = b.host(b.aux);
+            HostArray h = b.host(b.h);
+            int hidden = Math.toIntExact(b.hidden);
+            for (int k = 0; k < n; k++) {
+                int g0 = row(b, t, k, 4L * hidden);
+                int s0 = row(b, t, k, hidden);
+                int p0 = previousRow(b, t, k);
+                for (int j = 0; j < hidden; j++) {
+                    double i = sigmoid(gates.get(g0 + j));
+                    double f = sigmoid(gates.get(g0 + hidden + j));
+                    double g = tanh(gates.get(g0 + 2 * hidden + j));
+                    double o = sigmoid(gates.get(g0 + 3 * hidden + j));
+                    gates.set(g0 + j, i);
+                    gates.set(g0 + hidden + j, f);
+                    gates.set(g0 + 2 * hidden + j, g);
+                    gates.set(g0 + 3 * hidden + j, o);
+                    double cell = f * previousC.get(p0 + j) + i * g;
+                    c.set(s0 + j, cell);
+                    double tc = tanh(cell);
+                    tanhC.set(s0 + j, tc);
+                    h.set(s0 + j, o * tc);
+                }
+            }
+        }
+
+        @Override
+        public void prepareBackward(FusedBuffers b) {
+        }
+
+        @Override
+        public void backward(FusedBuffers b, int t, long n) {
+            HostArray gates = b.host(b.gates);
+            HostArray dGates = b.host(b.dGates);
+            HostArray c = b.host(b.c);
+            HostArray previousC = t == 0 ? b.host(b.c0) : c;
+            HostArray tanhC = b.host(b.aux);
+            HostArray dh = b.host(b.dh);
+            HostArray dc = b.host(b.dc);
+            HostArray previousDc = t == 0 ? b.host(b.dc0) : dc;
+            int hidden = Math.toIntExact(b.hidden);
+            for (int k = 0; k < n; k++) {
+                int g0 = row(b, t, k, 4L * hidden);
+                int s0 = row(b, t, k, hidden);
+                int p0 = previousRow(b, t, k);
+                for (int j = 0; j < hidden; j++) {
+                    double i = gates.get(g0 + j);
+                    double f = gates.get(g0 + hidden + j);
+                    double g = gates.get(g0 + 2 * hidden + j);
+                    double o = gates.get(g0 + 3 * hidden + j);
+                    double tc = tanhC.get(s0 + j);
+                    double dhv = dh.get(s0 + j);
+                    double dcv = dc.get(s0 + j) + dhv * o * (1 - tc * tc);
+                    dc.set(s0 + j, dcv);
+                    dGates.set(g0 + j, dcv * g * (i - i * i));
+                    dGates.set(g0 + hidden + j, dcv * previousC.get(p0 + j) * (f - f * f));
+                    dGates.set(g0 + 2 * hidden + j, dcv * i * (1 - g * g));
+                    dGates.set(g0 + 3 * hidden + j, dhv * tc * (o - o * o));
+                    previousDc.set(p0 + j, dcv * f);
+                }
+            }
+        }
+    }
+
+    static final class Gru implements StepKernel {
+        @Override
+        public void forward(FusedBuffers b, int t, long n) {
+            HostArray gates = b.host(b.gates);
+            HostArray hproj = b.host(b.hproj);
+            HostArray h = b.host(b.h);
+            HostArray previousH = t == 0 ? b.host(b.h0) : h;
+            int hidden = Math.toIntExact(b.hidden);
+            for (int k = 0; k < n; k++) {
+                int g0 = row(b, t, k, 3L * hidden);
+                int s0 = row(b, t, k, hidden);
+                int p0 = previousRow(b, t, k);
+                for (int j = 0; j < hidden; j++) {
+                    double r = sigmoid(gates.get(g0 + j) + hproj.get(g0 + j));
+                    double z = sigmoid(gates.get(g0 + hidden + j) + hproj.get(g0 + hidden + j));
+                    double nGate = tanh(gates.get(g0 + 2 * hidden + j) + r * hproj.get(g0 + 2 * hidden + j));
+                    gates.set(g0 + j, r);
+                    gates.set(g0 + hidden + j, z);
+                    gates.set(g0 + 2 * hidden + j, nGate);
+                    h.set(s0 + j, nGate + z * (previousH.get(p0 + j) - nGate));
+                }
+            }
+        }
+
+        @Override
+        public void prepareBackward(FusedBuffers b) {
+        }
+
+        @Override
+        public void backward(FusedBuffers b, int t, long n) {
+            HostArray gates = b.host(b.gates);
+            HostArray hproj = b.host(b.hproj);
+            HostArray dGates = b.host(b.dGates);
+            HostArray dHproj = b.host(b.dHproj);
+            HostArray h = b.host(b.h);
+            HostArray previousH = t == 0 ? b.host(b.h0) : h;
+            HostArray dh = b.host(b.dh);
+            HostArray previousDh = t == 0 ? b.host(b.dh0) : dh;
+            int hidden = Math.toIntExact(b.hidden);
+            for (int k = 0; k < n; k++) {
+                int g0 = row(b, t, k, 3L * hidden);
+                int s0 = row(b, t, k, hidden);
+                int p0 = previousRow(b, t, k);
+                for (int j = 0; j < hidden; j++) {
+                    double r = gates.get(g0 + j);
+                    double z = gates.get(g0 + hidden + j);
+                    double nGate = gates.get(g0 + 2 * hidden + j);
+                    double dhv = dh.get(s0 + j);
+                    double hPrev = previousH.get(p0 + j);
+                    double dn = dhv * (1 - z) * (1 - nGate * nGate);
+                    double dz = (hPrev - nGate) * dhv * (z - z * z);
+                    double dr = dn * hproj.get(g0 + 2 * hidden + j) * (r - r * r);
+                    dGates.set(g0 + j, dr);
+                    dGates.set(g0 + hidden + j, dz);
+                    dGates.set(g0 + 2 * hidden + j, dn);
+                    dHproj.set(g0 + j, dr);
+                    dHproj.set(g0 + hidden + j, dz);
+                    dHproj.set(g0 + 2 * hidden + j, dn * r);
+                    previousDh.set(p0 + j, previousDh.get(p0 + j) + dhv * z);
+                }
+            }
+        }
+    }
+
+    static final class Rnn implements StepKernel {
+        private final Activation activation;
+
+        Rnn(Activation activation) {
+            this.activation = activation;
+        }
+
+        @Override
+        public void forward(FusedBuffers b, int t, long n) {
+            HostArray gates = b.host(b.gates);
+            HostArray h = b.host(b.h);
+            int from = row(b, t, 0, b.hidden);
+            int to = Math.toIntExact(from + n * b.hidden);
+            for (int e = from; e < to; e++) {
+                double x = gates.get(e);
+                h.set(e, switch (activation) {
+                    case TANH -> tanh(x);
+                    case SIGMOID -> sigmoid(x);
+                    case RELU -> Math.max(x, 0);
+                    case IDENTITY -> x;
+                });
+            }
+        }
+
+        @Override
+        public void prepareBackward(FusedBuffers b) {
+        }
+
+        @Override
+        public void backward(FusedBuffers b, int t, long n) {
+            HostArray h = b.host(b.h);
+            HostArray dh = b.host(b.dh);
+            HostArray dGates = b.host(b.dGates);
+            int from = row(b, t, 0, b.hidden);
+            int to = Math.toIntExact(from + n * b.hidden);
+            for (int e = from; e < to; e++) {
+                double y = h.get(e);
+                double derivative = switch (activation) {
+                    case TANH -> 1 - y * y;
+                    case SIGMOID -> y - y * y;
+                    case RELU -> y > 0 ? 1 : 0;
+                    case IDENTITY -> 1;
+                };
+                dGates.set(e, dh.get(e) * derivative);
+            }
+        }
+    }
+}
