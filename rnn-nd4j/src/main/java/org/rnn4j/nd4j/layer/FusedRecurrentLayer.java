@@ -31,10 +31,17 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
 public final class FusedRecurrentLayer extends ParameterOwner implements SequenceLayer {
     private final RecurrentCellSpec spec;
     private final StepKernel kernel;
+    private final boolean hostKernels;
     private final boolean gru;
     private final boolean lstm;
     /** The buffers of the last training pass, reused by the next one of the same shape. */
     private FusedBuffers trainingBuffers;
+    /**
+     * Each thread's buffers of its last inference pass, reused by its next pass of the same shape: allocating and
+     * first touching them was over half of an inference pass (config A of the benchmarks). Inference traces copy
+     * their outputs and final state out, so only backward on an inference trace is bound to the pass.
+     */
+    private final ThreadLocal<FusedBuffers> inferenceBuffers = new ThreadLocal<>();
 
     public FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
         this(spec, parameters, gradients, HostKernels.available());
@@ -47,6 +54,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         this.gru = spec instanceof Gru;
         this.lstm = spec instanceof Lstm;
         this.kernel = kernel(spec, hostKernels);
+        this.hostKernels = hostKernels;
     }
 
     private static StepKernel kernel(RecurrentCellSpec spec, boolean host) {
@@ -86,7 +94,11 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             }
             recur(b, t, n);
         }
-        return new FusedTrace(this, order, b, steps, batch, training);
+        FusedTrace trace = new FusedTrace(this, order, b, steps, batch, training);
+        if (!training) {
+            trace.detach();
+        }
+        return trace;
     }
 
     /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
@@ -130,6 +142,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         @Override
         public INDArray step(INDArray x) {
             b.x = x;
+            if (hostKernels) {
+                hostStep();
+                return b.h;
+            }
             project(b);
             recur(b, 0, b.batch);
             b.h0.assign(b.h);
@@ -137,6 +153,38 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 b.c0.assign(b.c);
             }
             return b.h;
+        }
+
+        /** Two GEMMs; the biases, the cell and the state carry in one Java pass (batch-1 latency is all calls). */
+        private void hostStep() {
+            INDArray recurrentTarget = gru ? b.hproj : b.gates;
+            Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
+            Nd4j.gemm(b.h0, w("weight_hh"), recurrentTarget, false, true, 1.0, gru ? 0.0 : 1.0);
+            if (spec.bias()) {
+                addRows(b.host(b.gates), b.host(w("bias_ih")));
+                addRows(b.host(recurrentTarget), b.host(w("bias_hh")));
+            }
+            kernel.forward(b, 0, b.batch);
+            copy(b.host(b.h), b.host(b.h0));
+            if (lstm) {
+                copy(b.host(b.c), b.host(b.c0));
+            }
+        }
+
+        private void addRows(HostArray rows, HostArray bias) {
+            int width = spec.gates() * spec.hiddenSize();
+            for (int r = 0; r < b.batch; r++) {
+                for (int j = 0; j < width; j++) {
+                    rows.set(r * width + j, rows.get(r * width + j) + bias.get(j));
+                }
+            }
+        }
+
+        private void copy(HostArray from, HostArray to) {
+            int count = Math.toIntExact(b.batch * b.hidden);
+            for (int i = 0; i < count; i++) {
+                to.set(i, from.get(i));
+            }
         }
 
         @Override
@@ -154,13 +202,12 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     }
 
     /**
-     * Fresh buffers for inference (so that any number of threads can run it), or, for training passes, the buffers
-     * of the previous training pass when the shape is the same: training runs in one thread, and reusing saves the
-     * allocation that otherwise dominates.
+     * The buffers of the previous pass of the same kind and shape (training: of this layer, which trains in one
+     * thread; inference: of this thread, so that any number of threads can run inference at once), or new ones.
      */
     private FusedBuffers buffers(boolean training, long steps, long batch) {
-        FusedBuffers cached = trainingBuffers;
-        if (training && cached != null && cached.fits(dataType(), steps, batch)) {
+        FusedBuffers cached = training ? trainingBuffers : inferenceBuffers.get();
+        if (cached != null && cached.fits(dataType(), steps, batch)) {
             cached.h.assign(0);
             cached.h0.assign(0);
             if (lstm) {
@@ -172,6 +219,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         FusedBuffers fresh = new FusedBuffers(dataType(), steps, batch, spec.hiddenSize(), spec.gates(), lstm, gru);
         if (training) {
             trainingBuffers = fresh;
+        } else {
+            inferenceBuffers.set(fresh);
         }
         return fresh;
     }
@@ -336,11 +385,22 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             if (!(trace instanceof FusedTrace t) || t.owner != owner) {
                 throw new IllegalArgumentException("trace must come from this layer's forward");
             }
-            if (t.training && (t.buffers != owner.trainingBuffers || t.generation != t.buffers.generation)) {
-                throw new IllegalArgumentException("trace is stale: a later training pass of this layer reused its "
-                        + "buffers");
+            if (t.generation != t.buffers.generation || (t.training && t.buffers != owner.trainingBuffers)) {
+                throw new IllegalArgumentException("trace is stale: a later pass of this layer reused its buffers "
+                        + "(backward must follow its forward before the next training pass, or the next inference "
+                        + "pass in the same thread)");
             }
             return t;
+        }
+
+        /** Copies outputs and final state out of the buffers, which the thread's next inference pass reuses. */
+        void detach() {
+            INDArray sorted = buffers.h;
+            outputs = (order.identity() ? sorted.dup('c') : order.unsortSteps(sorted))
+                    .reshape('c', steps, batch, buffers.hidden);
+            INDArray h = order.unsortBatch(finalRows(buffers, buffers.h, order)); // a copy, whatever the order
+            finalState = buffers.c == null ? State.of(h)
+                    : State.of(h, order.unsortBatch(finalRows(buffers, buffers.c, order)));
         }
 
         @Override

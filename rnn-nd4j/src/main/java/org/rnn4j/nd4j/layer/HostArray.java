@@ -6,17 +6,21 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The memory of a c-order INDArray at offset 0 on the CPU host, read and written from Java without a native call
- * (the host kernels' view of the fused buffers). Only valid on the CPU backend, where ND4J's ops are synchronous
- * and work on this same memory.
+ * The memory of a contiguous c-order INDArray (a whole array, or a view such as one parameter of the flat buffer)
+ * on the CPU host, read and written from Java without a native call: index {@code i} is element {@code i} of the
+ * array in c order. Only valid on the CPU backend, where ND4J's ops are synchronous and work on this same memory.
  */
 abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubles {
     static HostArray of(INDArray a) {
-        if (a.offset() != 0 || a.ordering() != 'c' || a.length() > Integer.MAX_VALUE || a.isView()) {
-            throw new IllegalStateException("host kernels need whole c-order arrays, got " + a.shapeInfoToString());
+        boolean contiguous = a.ordering() == 'c' && (a.length() == 1 || a.elementWiseStride() == 1);
+        if (!contiguous || a.offset() + a.length() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("host kernels need contiguous c-order arrays, got "
+                    + a.shapeInfoToString());
         }
-        return a.dataType() == DataType.FLOAT ? new Floats(a.data().asNioFloat())
-                : new Doubles(a.data().asNioDouble());
+        int base = Math.toIntExact(a.offset());
+        FloatBuffer floats = a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : null;
+        return floats != null ? new Floats(floats.position(base).slice())
+                : new Doubles(a.data().asNioDouble().position(base).slice());
     }
 
     abstract double get(int i);
