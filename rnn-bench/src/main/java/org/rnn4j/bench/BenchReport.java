@@ -39,6 +39,10 @@ public final class BenchReport implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "target/bench-report.md", description = "the Markdown report")
     Path output;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "run the whole selection this many times in a "
+            + "row, so that rnn4j and DL4J alternate, and report the median over rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
         boolean full = mode.equals("full");
@@ -53,7 +57,13 @@ public final class BenchReport implements Callable<Integer> {
                 .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G")
                 .param("threads", threads)
                 .shouldFailOnError(true);
-        Collection<RunResult> results = new org.openjdk.jmh.runner.Runner(options.build()).run();
+        if (rounds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be >= 1");
+        }
+        Collection<RunResult> results = new java.util.ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            results.addAll(new org.openjdk.jmh.runner.Runner(options.build()).run());
+        }
         String report = report(results);
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, report);
@@ -62,17 +72,23 @@ public final class BenchReport implements Callable<Integer> {
         return 0;
     }
 
-    /** Median score per "method|config|impl|threads". */
+    /** Median score per "method|config|impl|threads": of each run's median, over the rounds. */
     static Map<String, Double> medians(Collection<RunResult> results) {
-        Map<String, Double> m = new LinkedHashMap<>();
+        Map<String, java.util.List<Double>> all = new LinkedHashMap<>();
         for (RunResult r : results) {
             var p = r.getParams();
             String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
             String config = p.getParam("config") == null ? "stream" : p.getParam("config");
             String impl = p.getParam("impl") == null ? "gemm" : p.getParam("impl");
-            m.put(method + "|" + config + "|" + impl + "|" + p.getParam("threads"),
-                    r.getPrimaryResult().getStatistics().getPercentile(50));
+            all.computeIfAbsent(method + "|" + config + "|" + impl + "|" + p.getParam("threads"),
+                    k -> new java.util.ArrayList<>()).add(r.getPrimaryResult().getStatistics().getPercentile(50));
         }
+        Map<String, Double> m = new LinkedHashMap<>();
+        all.forEach((key, values) -> {
+            java.util.Collections.sort(values);
+            int n = values.size();
+            m.put(key, n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2);
+        });
         return m;
     }
 
@@ -80,9 +96,10 @@ public final class BenchReport implements Callable<Integer> {
         Map<String, Double> m = medians(results);
         StringBuilder b = new StringBuilder();
         b.append("# rnn4j vs Deeplearning4j 1.0.0-M2.1 (same ND4J backend)\n\n");
-        b.append(String.format(Locale.ROOT, "Run %s, mode %s, %d cores, Java %s, OMP_NUM_THREADS=%s. Medians of the "
-                        + "measured JMH iterations. FLOPs: 2·T·B·(I+H)·gates·H forward, twice that backward.%n%n",
-                LocalDateTime.now().withNano(0), mode, Runtime.getRuntime().availableProcessors(),
+        b.append(String.format(Locale.ROOT, "Run %s, mode %s, %d round(s), %d cores, Java %s, OMP_NUM_THREADS=%s. "
+                        + "Medians of the measured JMH iterations (over rounds: the median of the rounds' medians). "
+                        + "FLOPs: 2·T·B·(I+H)·gates·H forward, twice that backward.%n%n",
+                LocalDateTime.now().withNano(0), mode, rounds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")));
         for (String method : new String[] {"train", "infer"}) {
             b.append(method.equals("train") ? "## Training iteration (forward, backward, Adam), ms\n\n"
@@ -114,15 +131,18 @@ public final class BenchReport implements Callable<Integer> {
             b.append('\n');
         }
         b.append("## Streaming: one step, batch 1, input 64, hidden 256, µs\n\n");
-        b.append("| threads | rnn4j LSTM | DL4J LSTM | DL4J/rnn4j | rnn4j GRU | rnn4j RNN | DL4J SimpleRnn |\n");
-        b.append("|---|---|---|---|---|---|---|\n");
+        b.append("| threads | rnn4j LSTM | DL4J LSTM | DL4J/rnn4j | rnn4j GRU | rnn4j RNN | DL4J SimpleRnn "
+                + "| LSTM matvecs alone | rnn4j LSTM / matvecs |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String t : new String[] {"1"}) {
             Double lstm = m.get("step|stream|rnn4j-lstm|" + t);
             if (lstm != null) {
                 Double dl4j = m.get("step|stream|dl4j-lstm|" + t);
-                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", t, ms(lstm), ms(dl4j),
-                        ratio(dl4j, lstm), ms(m.get("step|stream|rnn4j-gru|" + t)),
-                        ms(m.get("step|stream|rnn4j-rnn|" + t)), ms(m.get("step|stream|dl4j-rnn|" + t))));
+                Double matvec = m.get("step|stream|matvec-lstm|" + t);
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t, ms(lstm),
+                        ms(dl4j), ratio(dl4j, lstm), ms(m.get("step|stream|rnn4j-gru|" + t)),
+                        ms(m.get("step|stream|rnn4j-rnn|" + t)), ms(m.get("step|stream|dl4j-rnn|" + t)), ms(matvec),
+                        ratio(lstm, matvec)));
             }
         }
         return b.toString();
