@@ -242,9 +242,14 @@ public final class SequenceModel implements Model {
             dFinal = State.of(parts);
         } else {
             dOutputs = Nd4j.zeros(dataType(), steps * batch, recurrent.outputSize());
-            int[] rows = lastRows(lengths, steps, batch);
-            for (int b = 0; b < batch; b++) { // distinct rows: one scatter per sequence
-                dOutputs.getRow(rows[b]).assign(dFeatures.getRow(b));
+            if (lengths == null) { // every sequence ends at step T-1: its rows are one contiguous block
+                dOutputs.get(NDArrayIndex.interval((steps - 1) * batch, steps * batch), NDArrayIndex.all())
+                        .assign(dFeatures);
+            } else {
+                int[] rows = lastRows(lengths, steps, batch);
+                for (int b = 0; b < batch; b++) { // distinct rows: one scatter per sequence
+                    dOutputs.getRow(rows[b]).assign(dFeatures.getRow(b));
+                }
             }
             dOutputs = dOutputs.reshape('c', steps, batch, recurrent.outputSize());
         }
