@@ -117,6 +117,24 @@ final class FusedBuffers {
     private final Map<INDArray, Map<Long, INDArray>> views = new IdentityHashMap<>();
 
     private final Map<INDArray, HostArray> hostArrays = new IdentityHashMap<>();
+    private final Map<Long, ReusedGemm> gemms = new HashMap<>();
+    /** An f-order copy of {@code W_hh}, refreshed by each backward pass (the fast layout for {@code dh·W_hh}). */
+    private INDArray recurrentWeightsF;
+
+    /** The per-step GEMM of {@code kind} (0: forward, 1: backward) for step t's first n rows, built on first use. */
+    ReusedGemm stepGemm(int kind, long t, long n, java.util.function.Supplier<ReusedGemm> build) {
+        return gemms.computeIfAbsent((t << 32 | n) << 1 | kind, k -> build.get());
+    }
+
+    /** {@code W_hh} copied into a persistent f-order buffer of this pass. */
+    INDArray recurrentWeightsF(INDArray weights) {
+        if (recurrentWeightsF == null) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                recurrentWeightsF = Nd4j.create(weights.dataType(), weights.shape(), 'f');
+            }
+        }
+        return recurrentWeightsF.assign(weights);
+    }
 
     /** The host memory of one of these buffers (CPU backend only; see {@link HostKernels}). */
     HostArray host(INDArray buffer) {

@@ -118,8 +118,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
     /** Step t for its first n rows: the recurrent GEMM for all gates, then the cell's elementwise step. */
     private void recur(FusedBuffers b, int t, long n) {
-        Nd4j.gemm(b.previous(b.h, b.h0, t, n), w("weight_hh"), b.rows(gru ? b.hproj : b.gates, t, n), false, true,
-                1.0, 1.0);
+        b.stepGemm(0, t, n, () -> new ReusedGemm(b.previous(b.h, b.h0, t, n), w("weight_hh"),
+                b.rows(gru ? b.hproj : b.gates, t, n), false, true, 1.0, 1.0)).run();
         kernel.forward(b, t, n);
     }
 
@@ -266,15 +266,16 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         kernel.prepareBackward(b);
         // dh_{t-1} += dHproj_t · W_hh with W_hh in f order: 6% faster per config-A iteration, measured alternating
-        INDArray recurrentWeights = w("weight_hh").dup('f');
+        INDArray recurrentWeights = b.recurrentWeightsF(w("weight_hh"));
         for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
             long n = order.active(t);
             if (n == 0) {
                 continue;
             }
             kernel.backward(b, t, n);
-            Nd4j.gemm(b.rows(b.dHproj, t, n), recurrentWeights, b.previous(b.dh, b.dh0, t, n), false, false,
-                    1.0, 1.0);
+            long step = t;
+            b.stepGemm(1, t, n, () -> new ReusedGemm(b.rows(b.dHproj, step, n), recurrentWeights,
+                    b.previous(b.dh, b.dh0, step, n), false, false, 1.0, 1.0)).run();
         }
 
         Nd4j.gemm(b.dGates, b.x, g("weight_ih"), true, false, 1.0, 1.0);

@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts the native objects (data buffers and op contexts, everything ND4J registers with its deallocator, whose
  * counter gives each one an id) that a warmed-up training iteration and inference pass create. The time loop must
- * create at most the op context of each per-step GEMM (two per step in training, one in inference): no buffer per
- * step. The rest of a pass (loss, head, gradient GEMMs, checks) is bounded by a ceiling that catches regressions.
- * A fully allocation-free steady state is not reached yet (the performance issue).
+ * create none: a pass of 45 steps creates exactly as many as a pass of 5. The rest of a pass (loss, head, gradient
+ * GEMMs, checks) is bounded by a ceiling that catches regressions; a fully allocation-free steady state is not
+ * reached yet (the performance issue).
  */
 class NativeAllocationTest {
     private static final Logger LOG = LoggerFactory.getLogger(NativeAllocationTest.class);
@@ -65,11 +66,9 @@ class NativeAllocationTest {
             LOG.info("{}: native objects per training iteration {} (T=5), {} (T=45); per inference pass {}, {}",
                     cell.getClass().getSimpleName(), short5.training(), long45.training(), short5.inference(),
                     long45.inference());
-            assertTrue(long45.training() - short5.training() <= 2 * 40, cell + ": training creates "
-                    + (long45.training() - short5.training()) + " more native objects for 40 more steps");
-            assertTrue(long45.inference() - short5.inference() <= 40, cell + ": inference creates "
-                    + (long45.inference() - short5.inference()) + " more native objects for 40 more steps");
-            assertTrue(short5.training() <= 250 && short5.inference() <= 80, cell + ": " + short5);
+            assertEquals(short5.training(), long45.training(), cell + ": training creates native objects per step");
+            assertEquals(short5.inference(), long45.inference(), cell + ": inference creates native objects per step");
+            assertTrue(short5.training() <= 200 && short5.inference() <= 70, cell + ": " + short5);
         }
     }
 }
