@@ -91,8 +91,7 @@ final class FusedBuffers {
         dc0 = cellState ? persistent(type, false, batch, hidden) : null;
         dGates = persistent(type, true, steps * batch, gateColumns);
         dHproj = separateRecurrent ? persistent(type, true, steps * batch, gateColumns) : dGates;
-        derivative = persistent(type, false, steps * batch, gateColumns);
-        auxDerivative = cellState ? persistent(type, false, steps * batch, hidden) : null;
+
     }
 
     /** Whether these buffers fit a pass of this shape and type (then a training pass reuses them). */
@@ -101,8 +100,23 @@ final class FusedBuffers {
      * each iteration in one); ND4J would otherwise hand out memory that the workspace reuses on its next cycle.
      */
     private static INDArray persistent(DataType type, boolean zero, long rows, long columns) {
+        return persistent(type, zero, 'c', rows, columns);
+    }
+
+    private static INDArray persistent(DataType type, boolean zero, char order, long rows, long columns) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return zero ? Nd4j.zeros(type, rows, columns) : Nd4j.create(type, new long[] {rows, columns}, 'c');
+            return zero ? Nd4j.zeros(type, rows, columns) : Nd4j.create(type, new long[] {rows, columns}, order);
+        }
+    }
+
+    /**
+     * Allocates the activation-derivative buffers on first use: only the INDArray kernels need them (the host
+     * kernels derive the derivatives from the activated values), and for config B of the benchmarks they are 60 MB.
+     */
+    void ensureDerivatives() {
+        if (derivative == null) {
+            derivative = persistent(h.dataType(), false, steps * batch, (long) gateCount * hidden);
+            auxDerivative = cellState ? persistent(h.dataType(), false, steps * batch, hidden) : null;
         }
     }
 
@@ -121,7 +135,7 @@ final class FusedBuffers {
     /** An f-order copy of {@code W_hh}, refreshed by each backward pass (the fast layout for {@code dh·W_hh}). */
     private INDArray recurrentWeightsF;
 
-    /** The per-step GEMM of {@code kind} (0: forward, 1: backward) for step t's first n rows, built on first use. */
+    /** The GEMM of {@code kind} (0: forward, 1: backward, 2: a stepper) for step t's first n rows, built once. */
     ReusedGemm stepGemm(int kind, long t, long n, java.util.function.Supplier<ReusedGemm> build) {
         return gemms.computeIfAbsent((t << 32 | n) << 1 | kind, k -> build.get());
     }
@@ -129,9 +143,7 @@ final class FusedBuffers {
     /** {@code W_hh} copied into a persistent f-order buffer of this pass. */
     INDArray recurrentWeightsF(INDArray weights) {
         if (recurrentWeightsF == null) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                recurrentWeightsF = Nd4j.create(weights.dataType(), weights.shape(), 'f');
-            }
+            recurrentWeightsF = persistent(weights.dataType(), false, 'f', weights.size(0), weights.size(1));
         }
         return recurrentWeightsF.assign(weights);
     }

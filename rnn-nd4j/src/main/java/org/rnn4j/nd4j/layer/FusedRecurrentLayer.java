@@ -158,8 +158,9 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         /** Two GEMMs; the biases, the cell and the state carry in one Java pass (batch-1 latency is all calls). */
         private void hostStep() {
             INDArray recurrentTarget = gru ? b.hproj : b.gates;
-            Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
-            Nd4j.gemm(b.h0, w("weight_hh"), recurrentTarget, false, true, 1.0, gru ? 0.0 : 1.0);
+            Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0); // x is the caller's array: no reuse
+            b.stepGemm(2, 0, b.batch, () -> new ReusedGemm(b.h0, w("weight_hh"), recurrentTarget, false, true, 1.0,
+                    gru ? 0.0 : 1.0)).run();
             if (spec.bias()) {
                 addRows(b.host(b.gates), b.host(w("bias_ih")));
                 addRows(b.host(recurrentTarget), b.host(w("bias_hh")));

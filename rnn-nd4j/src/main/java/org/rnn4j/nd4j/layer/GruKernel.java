@@ -27,6 +27,7 @@ final class GruKernel implements StepKernel {
 
     @Override
     public void prepareBackward(FusedBuffers b) {
+        b.ensureDerivatives();
         b.gates.mul(b.gates, b.derivative).rsubi(b.gates);
         INDArray nGate = b.gateColumns(b.gates, 2, 1);
         nGate.mul(nGate, b.gateColumns(b.derivative, 2, 1)).rsubi(1);

@@ -27,6 +27,7 @@ final class LstmKernel implements StepKernel {
 
     @Override
     public void prepareBackward(FusedBuffers b) {
+        b.ensureDerivatives();
         // σ' = s - s² for i, f, o; tanh' = 1 - g² for g; tanh'(c) = 1 - tanh(c)²
         b.gates.mul(b.gates, b.derivative).rsubi(b.gates);
         INDArray g = b.gateColumns(b.gates, 2, 1);

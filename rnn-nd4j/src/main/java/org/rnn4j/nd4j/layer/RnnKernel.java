@@ -21,6 +21,7 @@ final class RnnKernel implements StepKernel {
 
     @Override
     public void prepareBackward(FusedBuffers b) {
+        b.ensureDerivatives();
         Activations.derivativeFromOutput(activation, b.h, b.derivative);
     }
 
