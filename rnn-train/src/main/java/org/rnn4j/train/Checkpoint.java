@@ -68,10 +68,7 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
         Map<String, Map<String, INDArray>> arrays = new LinkedHashMap<>();
         arrays.put(OPTIMIZER, optimizer.state());
         if (state.bestParameters() != null) {
-            Parameters best = state.bestParameters();
-            Map<String, INDArray> named = new LinkedHashMap<>();
-            best.names().forEach(n -> named.put(n, best.get(n)));
-            arrays.put(BEST, named);
+            arrays.put(BEST, ModelArchive.byName(state.bestParameters()));
         }
         ObjectNode extra = JSON.createObjectNode();
         extra.set("checkpoint", checkpoint);
@@ -131,13 +128,7 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
             Map<String, INDArray> bestArrays = contents.arrays().get(BEST);
             if (bestArrays != null) {
                 best = model.parameters().zerosLike();
-                for (String name : best.names()) {
-                    INDArray a = bestArrays.get(name);
-                    if (a == null) {
-                        throw new IOException("best.safetensors lacks parameter '" + name + "'");
-                    }
-                    best.set(name, a);
-                }
+                ModelArchive.assign(BEST + ".safetensors", bestArrays, best);
             }
             TrainingState state = new TrainingState(required(t, "completed_epochs").asInt(),
                     required(t, "seed").asLong(), required(t, "batch_size").asInt(),

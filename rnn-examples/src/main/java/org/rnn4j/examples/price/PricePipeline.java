@@ -1,5 +1,6 @@
 package org.rnn4j.examples.price;
 
+import org.rnn4j.api.Checks;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
@@ -29,15 +30,13 @@ public final class PricePipeline {
             if (!cell.equals("gru") && !cell.equals("lstm")) {
                 throw new IllegalArgumentException("--cell must be gru or lstm but is '" + cell + "'");
             }
-            for (int[] v : new int[][] {{window}, {horizon}, {hiddenSize}, {epochs}, {batchSize}, {movingAverage}}) {
-                if (v[0] <= 0) {
-                    throw new IllegalArgumentException("--window, --horizon, --hidden, --epochs, --batch-size and "
-                            + "--moving-average must be positive; got " + v[0]);
-                }
-            }
-            if (!(learningRate > 0 && Double.isFinite(learningRate))) {
-                throw new IllegalArgumentException("--lr must be a positive number but is " + learningRate);
-            }
+            Checks.positive(window, "--window");
+            Checks.positive(horizon, "--horizon");
+            Checks.positive(hiddenSize, "--hidden");
+            Checks.positive(epochs, "--epochs");
+            Checks.positive(batchSize, "--batch-size");
+            Checks.positive(movingAverage, "--moving-average");
+            Checks.positiveFinite(learningRate, "--lr");
             if (patience < 0) {
                 throw new IllegalArgumentException("--patience must be >= 0 but is " + patience);
             }

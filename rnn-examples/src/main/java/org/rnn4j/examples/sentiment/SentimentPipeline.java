@@ -2,6 +2,7 @@ package org.rnn4j.examples.sentiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rnn4j.api.Checks;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
@@ -35,26 +36,18 @@ public final class SentimentPipeline {
             if (!cell.equals("gru") && !cell.equals("lstm")) {
                 throw new IllegalArgumentException("--cell must be gru or lstm but is '" + cell + "'");
             }
-            positive(embeddingSize, "--embedding");
-            positive(hiddenSize, "--hidden");
-            positive(epochs, "--epochs");
-            positive(batchSize, "--batch-size");
-            positive(maxLength, "--max-length");
-            positive(minCount, "--min-count");
-            if (!(learningRate > 0 && Double.isFinite(learningRate))) {
-                throw new IllegalArgumentException("--lr must be a positive number but is " + learningRate);
-            }
+            Checks.positive(embeddingSize, "--embedding");
+            Checks.positive(hiddenSize, "--hidden");
+            Checks.positive(epochs, "--epochs");
+            Checks.positive(batchSize, "--batch-size");
+            Checks.positive(maxLength, "--max-length");
+            Checks.positive(minCount, "--min-count");
+            Checks.positiveFinite(learningRate, "--lr");
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("--dropout must be in [0, 1) but is " + dropout);
             }
             if (patience < 0) {
                 throw new IllegalArgumentException("--patience must be >= 0 but is " + patience);
-            }
-        }
-
-        private static void positive(int value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive but is " + value);
             }
         }
     }
@@ -80,7 +73,8 @@ public final class SentimentPipeline {
         StratifiedSplit split = StratifiedSplit.of(sentences, 0.7, 0.15, s.seed());
         List<List<String>> trainTokens = tokens(split.train());
         Vocabulary vocabulary = Vocabulary.build(trainTokens, s.minCount());
-        List<int[]> trainIds = encode(split.train(), vocabulary, s.maxLength());
+        List<int[]> trainIds = new ArrayList<>();
+        trainTokens.forEach(t -> trainIds.add(vocabulary.encode(t, s.maxLength())));
         List<int[]> validationIds = encode(split.validation(), vocabulary, s.maxLength());
         List<int[]> testIds = encode(split.test(), vocabulary, s.maxLength());
         int[] trainLabels = labels(split.train());

@@ -67,7 +67,7 @@ class PriceDemoTest {
             DemoRun.of("price", "--window", "0"),
             DemoRun.of("price", "--horizon", "soon"),
         };
-        String[] expected = {"absent.csv", "empty", "'twelve'", "no column 'Open'", "gold", "positive", "soon"};
+        String[] expected = {"absent.csv", "empty", "'twelve'", "no column 'Open'", "gold", "--window must be > 0", "soon"};
         for (int i = 0; i < runs.length; i++) {
             assertTrue(runs[i].exitCode() != 0, "run " + i);
             assertTrue(runs[i].oneLineError() && runs[i].err().contains(expected[i]), runs[i].err());

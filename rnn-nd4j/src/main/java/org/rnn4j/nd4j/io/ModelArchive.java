@@ -66,12 +66,10 @@ public final class ModelArchive {
         Checks.notNull(model, "model");
         Checks.notNull(arrays, "arrays");
         Parameters parameters = model.parameters();
-        for (String name : parameters.names()) {
-            INDArray p = parameters.get(name);
-            if (p.isInfinite().any() || p.isNaN().any()) {
-                throw new IllegalStateException("refusing to save " + file + ": parameter '" + name
-                        + "' has NaN or infinite values (the previous file, if any, is kept)");
-            }
+        if (!finite(parameters.flat())) { // one check of the whole buffer; the names only to report a failure
+            String name = parameters.names().stream().filter(n -> !finite(parameters.get(n))).findFirst().orElseThrow();
+            throw new IllegalStateException("refusing to save " + file + ": parameter '" + name
+                    + "' has NaN or infinite values (the previous file, if any, is kept)");
         }
         ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("format_version", FORMAT_VERSION);
         manifest.set("model", ModelConfigJson.write(model.config()));
@@ -81,9 +79,7 @@ public final class ModelArchive {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             put(zip, MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-            Map<String, INDArray> named = new LinkedHashMap<>();
-            parameters.names().forEach(n -> named.put(n, parameters.get(n)));
-            put(zip, PARAMETERS + SAFETENSORS, SafeTensors.encode(named, Map.of()));
+            put(zip, PARAMETERS + SAFETENSORS, SafeTensors.encode(byName(parameters), Map.of()));
             for (Map.Entry<String, Map<String, INDArray>> group : arrays.entrySet()) {
                 String name = group.getKey();
                 if (name.equals(PARAMETERS) || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -94,6 +90,17 @@ public final class ModelArchive {
             }
         }
         SafeTensors.writeAtomically(file, bytes.toByteArray());
+    }
+
+    private static boolean finite(INDArray a) {
+        return !a.isNaN().any() && !a.isInfinite().any();
+    }
+
+    /** Every parameter by its layout name (views of the buffer), as the archive stores them. */
+    public static Map<String, INDArray> byName(Parameters parameters) {
+        Map<String, INDArray> named = new LinkedHashMap<>();
+        parameters.names().forEach(n -> named.put(n, parameters.get(n)));
+        return named;
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
@@ -145,8 +152,8 @@ public final class ModelArchive {
         if (parameterBytes == null) {
             throw new IOException(file + " has no " + PARAMETERS + SAFETENSORS);
         }
-        assign(file, SafeTensors.decode(file + "!" + PARAMETERS + SAFETENSORS, parameterBytes).tensors(),
-                model.parameters());
+        String parametersEntry = file + "!" + PARAMETERS + SAFETENSORS;
+        assign(parametersEntry, SafeTensors.decode(parametersEntry, parameterBytes).tensors(), model.parameters());
         Map<String, Map<String, INDArray>> arrays = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             if (!e.getKey().endsWith(SAFETENSORS)) {
@@ -194,8 +201,14 @@ public final class ModelArchive {
         return false;
     }
 
-    private static void assign(Path file, Map<String, INDArray> tensors, Parameters target) throws IOException {
-        String where = file + ": " + PARAMETERS + SAFETENSORS + " does not match the configuration: ";
+    /**
+     * Sets {@code target} from arrays by name ({@link #byName}'s inverse).
+     *
+     * @param source names the arrays in messages
+     * @throws IOException if a name is missing or extra, or a shape or data type differs from the configuration's
+     */
+    public static void assign(String source, Map<String, INDArray> tensors, Parameters target) throws IOException {
+        String where = source + " does not match the configuration: ";
         for (String name : target.names()) {
             INDArray t = tensors.get(name);
             if (t == null) {
