@@ -129,6 +129,7 @@ public final class BenchReport implements Callable<Integer> {
                 }
             }
             b.append('\n');
+            best(b, m, method);
         }
         b.append("## Streaming: one step, batch 1, input 64, hidden 256, µs\n\n");
         b.append("| threads | rnn4j LSTM | DL4J LSTM | DL4J/rnn4j | rnn4j GRU | rnn4j RNN | DL4J SimpleRnn "
@@ -146,6 +147,43 @@ public final class BenchReport implements Callable<Integer> {
             }
         }
         return b.toString();
+    }
+
+    /** Each implementation at its best thread setting of this run (DL4J's best is usually 1 thread). */
+    private void best(StringBuilder b, Map<String, Double> m, String method) {
+        if (threads.length < 2) {
+            return;
+        }
+        b.append("Each at its best thread setting of this run: ");
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String config : new String[] {"A", "B"}) {
+            String[] lstm = best(m, method + "|" + config + "|rnn4j-lstm|");
+            String[] gru = best(m, method + "|" + config + "|rnn4j-gru|");
+            String[] dl4j = best(m, method + "|" + config + "|dl4j-lstm|");
+            if (lstm == null || dl4j == null) {
+                continue;
+            }
+            parts.add(String.format(Locale.ROOT, "%s: rnn4j LSTM %s ms (%s threads), GRU %s ms (%s), DL4J LSTM %s ms "
+                            + "(%s): DL4J/rnn4j LSTM %s, GRU %s", config, lstm[0], lstm[1],
+                    gru == null ? "-" : gru[0], gru == null ? "-" : gru[1], dl4j[0], dl4j[1],
+                    ratio(Double.valueOf(dl4j[0]), Double.valueOf(lstm[0])),
+                    gru == null ? "-" : ratio(Double.valueOf(dl4j[0]), Double.valueOf(gru[0]))));
+        }
+        b.append(String.join("; ", parts)).append(".\n\n");
+    }
+
+    /** {fastest median, its thread setting} over the thread settings of this run, or null. */
+    private String[] best(Map<String, Double> m, String prefix) {
+        String[] best = null;
+        double fastest = Double.MAX_VALUE;
+        for (String t : threads) {
+            Double v = m.get(prefix + t);
+            if (v != null && v < fastest) {
+                fastest = v;
+                best = new String[] {String.format(Locale.ROOT, "%.1f", v), t};
+            }
+        }
+        return best;
     }
 
     private static String ms(Double v) {

@@ -17,11 +17,14 @@ final class Runners {
     }
 
     /**
-     * Caps ND4J's threads: its own parallel loops and the BLAS pool. {@code 0} leaves the defaults (what a user
-     * gets without tuning; OpenMP then follows OMP_NUM_THREADS or, unset, the core count).
+     * Caps ND4J's threads (its own parallel loops and the BLAS pool) and rnn4j's threads per pass
+     * ({@code rnn4j.threads}, read when the first fused layer is built, i.e. after this in each JMH fork).
+     * {@code 0} leaves the defaults (what a user gets without tuning; OpenMP then follows OMP_NUM_THREADS or, unset,
+     * the core count; rnn4j uses up to 2 threads).
      */
     static void threads(int threads) {
         if (threads > 0) {
+            System.setProperty("rnn4j.threads", Integer.toString(threads));
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.factory().blas().setMaxThreads(threads);

@@ -3,6 +3,7 @@ package org.rnn4j.nd4j.layer;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,25 +14,37 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The arrays of one fused forward pass and its backward pass: {@code [rows, features]} c-order matrices whose rows
  * are time-major blocks of {@code batch} rows in {@link BatchOrder sorted} batch order.
  * <pre>
- *   x      [T*B, I]      the input
- *   h      [T*B, H]      h_t for every step (the layer's outputs); h0 [B, H] the initial state
- *   c      [T*B, H]      c_t (LSTM only); c0 [B, H]
- *   gates  [T*B, G*H]    pre-activations, then the activated gates (LSTM: i f g o, GRU: r z n)
- *   hproj  [T*B, G*H]    h_{t-1}·W_hhᵀ + b_hh (GRU only: its n gate needs it separately)
- *   aux    [T*B, H]      tanh(c_t) (LSTM only)
+ *   x      [T*B, I]        the input
+ *   h      [T*B, H]        h_t for every step (the layer's outputs); h0 [B, H] the initial state
+ *   c      [T*B, H]        c_t (LSTM only); c0 [B, H]
+ *   gates  [P*T*B, G*Hp]   pre-activations, then the activated gates (LSTM: i f g o, GRU: r z n)
+ *   hproj  [P*T*B, G*Hp]   h_{t-1}·W_hhᵀ + b_hh (GRU only: its n gate needs it separately)
+ *   aux    [P*T*B, Hp]     tanh(c_t) (LSTM only)
  * </pre>
- * Backward uses {@code dh, dh0, dc, dc0} (gradients w.r.t. the same states), {@code dGates} (w.r.t. the input
- * projection) and {@code dHproj} (w.r.t. the recurrent projection; the same array as {@code dGates} except for the
- * GRU) and the activation derivatives of {@code gates} (computed once per pass). All are allocated together, so a
- * training pass of the same shape can reuse every one of them: allocating (and first touching) these buffers cost
- * more than a third of a training iteration when each pass made its own.
+ * <b>Partitions.</b> The hidden units can be split into {@code P} ranges of {@code Hp = H/P} units, each computed
+ * by its own thread ({@link PartitionRunner}). The arrays marked {@code P*T*B} hold one {@code [T*B, ...]} block
+ * per partition ({@link #part}) whose columns are that partition's units of each gate, so that every step of a
+ * partition reads and writes contiguous rows and its share of {@code W_hh} stays in its core's cache. With
+ * {@code P = 1} (always the case for the INDArray kernels) they are the plain {@code [T*B, G*H]} layouts in the
+ * gate order of the parameters. {@code h}, {@code c} and their gradients {@code dc} are shared: a partition writes
+ * its own columns from Java.
+ *
+ * <p>Backward uses {@code dh [P*T*B, Hp]}, {@code dh0 [P*B, Hp]}, {@code dc, dc0} (gradients w.r.t. the same
+ * states), {@code dGates} (w.r.t. the input projection) and {@code dHproj} (w.r.t. the recurrent projection; the
+ * same array as {@code dGates} except for the GRU) and, for the INDArray kernels, the activation derivatives of
+ * {@code gates}. All are allocated once, so a pass of the same shape reuses every one of them: allocating (and
+ * first touching) these buffers cost more than a third of a training iteration when each pass made its own.
  * The outputs live at offset 0 of their own buffer, because ND4J 1.0.0-M2.1's {@code get(...)} fails on rank-3
  * views with an offset, and callers index the outputs.
+ *
+ * <p>Each partition has its own caches of views, host arrays and GEMMs: partitions of one pass run in several threads.
  */
 final class FusedBuffers {
     final long steps;
     final long batch;
     final long hidden;
+    final int partitions;
+    final long partHidden;
     INDArray x;
     /** Counts the passes that have used these buffers, so that a trace can tell it is stale. */
     int generation;
@@ -53,28 +66,53 @@ final class FusedBuffers {
     INDArray auxDerivative;
     /** [1, T*B] of ones: column sums (bias gradients) as one GEMM instead of a strided reduction. */
     INDArray ones;
-    private final int gateCount;
+    final int gateCount;
     private final boolean cellState;
     private final boolean separateRecurrent;
     /** [B, H] for intermediate products, so that no step allocates. */
     final INDArray scratch;
 
+    /** Per partition (P > 1 only): its rows of W_ih and W_hh, its biases, and W_hh's columns for the backward. */
+    INDArray[] inputWeights;
+    INDArray[] recurrentWeights;
+    INDArray[] inputBias;
+    INDArray[] recurrentBias;
+    /** Per partition: its rows of the weight and bias gradients of a pass, before they are added to the gradients. */
+    INDArray[] inputWeightGradient;
+    INDArray[] recurrentWeightGradient;
+    INDArray[] inputBiasGradient;
+    INDArray[] recurrentBiasGradient;
+    /** [q][p]: rows of partition q, columns of partition p of W_hh, stored transposed ([Hp, G*Hp], c order). */
+    INDArray[][] backwardWeights;
+
     FusedBuffers(DataType type, long steps, long batch, long hidden, int gateCount, boolean cellState,
-                 boolean separateRecurrent) {
+                 boolean separateRecurrent, int partitions) {
+        if (hidden % partitions != 0) {
+            throw new IllegalArgumentException("hidden size " + hidden + " is not divisible into " + partitions
+                    + " partitions");
+        }
         this.steps = steps;
         this.batch = batch;
         this.hidden = hidden;
-        this.h = persistent(type, true, steps * batch, hidden);
+        this.partitions = partitions;
+        this.partHidden = hidden / partitions;
+        long rows = steps * batch;
+        this.h = persistent(type, true, rows, hidden);
         this.h0 = persistent(type, true, batch, hidden);
-        this.c = cellState ? persistent(type, true, steps * batch, hidden) : null;
+        this.c = cellState ? persistent(type, true, rows, hidden) : null;
         this.c0 = cellState ? persistent(type, true, batch, hidden) : null;
-        this.gates = persistent(type, false, steps * batch, gateCount * hidden);
-        this.hproj = separateRecurrent ? persistent(type, false, steps * batch, gateCount * hidden) : null;
-        this.aux = cellState ? persistent(type, true, steps * batch, hidden) : null;
+        this.gates = persistent(type, false, partitions * rows, gateCount * partHidden);
+        this.hproj = separateRecurrent ? persistent(type, false, partitions * rows, gateCount * partHidden) : null;
+        this.aux = cellState ? persistent(type, true, partitions * rows, partHidden) : null;
         this.scratch = persistent(type, false, batch, hidden);
         this.gateCount = gateCount;
         this.cellState = cellState;
         this.separateRecurrent = separateRecurrent;
+        partitionBlocks(gates, hproj, aux);
+        this.caches = new Cache[partitions];
+        for (int p = 0; p < partitions; p++) {
+            caches[p] = new Cache();
+        }
     }
 
     /** Allocates the backward pass's buffers on its first use (inference never needs them). */
@@ -83,18 +121,49 @@ final class FusedBuffers {
             return;
         }
         DataType type = h.dataType();
-        ones = persistent(type, false, 1, steps * batch).assign(1);
-        long gateColumns = (long) gateCount * hidden;
-        dh = persistent(type, false, steps * batch, hidden);
-        dh0 = persistent(type, false, batch, hidden);
-        dc = cellState ? persistent(type, false, steps * batch, hidden) : null;
+        long rows = steps * batch;
+        ones = persistent(type, false, 1, rows).assign(1);
+        long gateColumns = gateCount * partHidden;
+        dh = persistent(type, false, partitions * rows, partHidden);
+        dh0 = persistent(type, false, partitions * batch, partHidden);
+        dc = cellState ? persistent(type, false, rows, hidden) : null;
         dc0 = cellState ? persistent(type, false, batch, hidden) : null;
-        dGates = persistent(type, true, steps * batch, gateColumns);
-        dHproj = separateRecurrent ? persistent(type, true, steps * batch, gateColumns) : dGates;
-
+        dGates = persistent(type, true, partitions * rows, gateColumns);
+        dHproj = separateRecurrent ? persistent(type, true, partitions * rows, gateColumns) : dGates;
+        partitionBlocks(dh, dh0, dGates, dHproj);
     }
 
-    /** Whether these buffers fit a pass of this shape and type (then a training pass reuses them). */
+    /** Allocates the per-partition weight copies on first use (only with more than one partition). */
+    void ensurePartitionWeights(long inputSize) {
+        if (partitions == 1 || inputWeights != null) {
+            return;
+        }
+        DataType type = h.dataType();
+        long gateRows = gateCount * partHidden;
+        inputWeights = new INDArray[partitions];
+        recurrentWeights = new INDArray[partitions];
+        inputBias = new INDArray[partitions];
+        recurrentBias = new INDArray[partitions];
+        backwardWeights = new INDArray[partitions][partitions];
+        inputWeightGradient = new INDArray[partitions];
+        recurrentWeightGradient = new INDArray[partitions];
+        inputBiasGradient = new INDArray[partitions];
+        recurrentBiasGradient = new INDArray[partitions];
+        for (int p = 0; p < partitions; p++) {
+            inputWeightGradient[p] = persistent(type, false, gateRows, inputSize);
+            recurrentWeightGradient[p] = persistent(type, false, gateRows, hidden);
+            inputBiasGradient[p] = persistent(type, false, 1, gateRows);
+            recurrentBiasGradient[p] = persistent(type, false, 1, gateRows);
+            inputWeights[p] = persistent(type, false, gateRows, inputSize);
+            recurrentWeights[p] = persistent(type, false, gateRows, hidden);
+            inputBias[p] = persistent(type, true, 1, gateRows);
+            recurrentBias[p] = persistent(type, true, 1, gateRows);
+            for (int q = 0; q < partitions; q++) {
+                backwardWeights[q][p] = persistent(type, false, partHidden, gateRows);
+            }
+        }
+    }
+
     /**
      * Buffers outlive a pass, so they are allocated outside any workspace the caller has open (the trainer runs
      * each iteration in one); ND4J would otherwise hand out memory that the workspace reuses on its next cycle.
@@ -125,19 +194,30 @@ final class FusedBuffers {
     }
 
     /**
-     * Views are made once and kept: creating one costs about as much as a native call, and a pass asks for the same
-     * few dozen views per step; streaming steppers and reused training buffers ask for them again on every pass.
+     * Views, host arrays and GEMMs are made once and kept: creating a view costs about as much as a native call, and
+     * a pass asks for the same few dozen per step; streaming steppers and reused buffers ask again on every pass.
+     * One cache per partition, used only by that partition's thread: shared caches behind a lock made the two
+     * threads of a pass wait for each other dozens of times per step.
      */
-    private final Map<INDArray, Map<Long, INDArray>> views = new IdentityHashMap<>();
+    private static final class Cache {
+        final Map<INDArray, Map<Long, INDArray>> views = new IdentityHashMap<>();
+        final Map<INDArray, HostArray> hostArrays = new IdentityHashMap<>();
+        final Map<GemmKey, ReusedGemm> gemms = new HashMap<>();
+    }
 
-    private final Map<INDArray, HostArray> hostArrays = new IdentityHashMap<>();
-    private final Map<Long, ReusedGemm> gemms = new HashMap<>();
+    private final Cache[] caches;
     /** An f-order copy of {@code W_hh}, refreshed by each backward pass (the fast layout for {@code dh·W_hh}). */
     private INDArray recurrentWeightsF;
 
-    /** The GEMM of {@code kind} (0: forward, 1: backward, 2: a stepper) for step t's first n rows, built once. */
-    ReusedGemm stepGemm(int kind, long t, long n, java.util.function.Supplier<ReusedGemm> build) {
-        return gemms.computeIfAbsent((t << 32 | n) << 1 | kind, k -> build.get());
+    /** What a reused GEMM computes: its kind (forward, backward, stepper), step, rows and partitions. */
+    enum GemmKind { FORWARD, BACKWARD, STEPPER }
+
+    private record GemmKey(GemmKind kind, long t, long n, int partition, int source) {
+    }
+
+    /** The GEMM of {@code kind} for step t's first n rows of partition p (from partition q), built once. */
+    ReusedGemm stepGemm(GemmKind kind, long t, long n, int p, int q, Supplier<ReusedGemm> build) {
+        return caches[p].gemms.computeIfAbsent(new GemmKey(kind, t, n, p, q), k -> build.get());
     }
 
     /** {@code W_hh} copied into a persistent f-order buffer of this pass. */
@@ -148,25 +228,73 @@ final class FusedBuffers {
         return recurrentWeightsF.assign(weights);
     }
 
-    /** The host memory of one of these buffers (CPU backend only; see {@link HostKernels}). */
+    /** The host memory of one of these buffers (CPU backend only; see {@link HostKernels}), for partition p's thread. */
+    HostArray host(int p, INDArray buffer) {
+        return caches[p].hostArrays.computeIfAbsent(buffer, HostArray::of);
+    }
+
+    /** The host memory of a buffer, from the calling thread when partitions do not run (a stepper). */
     HostArray host(INDArray buffer) {
-        return hostArrays.computeIfAbsent(buffer, HostArray::of);
+        return host(0, buffer);
+    }
+
+    /**
+     * Partition p's {@code [T*B, ...]} block of a partition-major buffer ({@code dh0}: {@code [B, Hp]}). Made when the
+     * buffers are allocated, so any partition's thread may read any partition's blocks.
+     */
+    INDArray part(INDArray buffer, int p) {
+        if (partitions == 1) {
+            return buffer;
+        }
+        INDArray[] blocks = partViews.get(buffer);
+        if (blocks == null) {
+            throw new IllegalStateException("not a partition-major buffer: " + buffer.shapeInfoToString());
+        }
+        return blocks[p];
+    }
+
+    private final Map<INDArray, INDArray[]> partViews = new IdentityHashMap<>();
+
+    /** Records the partition blocks of partition-major buffers (before any pass's threads use them). */
+    private void partitionBlocks(INDArray... buffers) {
+        for (INDArray buffer : buffers) {
+            if (buffer == null || partitions == 1 || partViews.containsKey(buffer)) {
+                continue;
+            }
+            long rows = buffer.size(0) / partitions;
+            INDArray[] blocks = new INDArray[partitions];
+            for (int p = 0; p < partitions; p++) {
+                blocks[p] = MatrixViews.rows(buffer, p * rows, (p + 1) * rows);
+            }
+            partViews.put(buffer, blocks);
+        }
     }
 
     /** The first {@code n} rows of step {@code t}'s block of a {@code [T*B, F]} buffer: a contiguous view. */
     INDArray rows(INDArray buffer, long t, long n) {
-        return views.computeIfAbsent(buffer, k -> new HashMap<>()).computeIfAbsent(t << 32 | n,
-                k -> buffer.get(NDArrayIndex.interval(t * batch, t * batch + n), NDArrayIndex.all()));
+        return rows(0, buffer, t, n);
+    }
+
+    /** {@link #rows(INDArray, long, long)} from partition p's thread. */
+    INDArray rows(int p, INDArray buffer, long t, long n) {
+        return caches[p].views.computeIfAbsent(buffer, k -> new HashMap<>()).computeIfAbsent(t << 32 | n,
+                k -> MatrixViews.rows(buffer, t * batch, t * batch + n));
     }
 
     /** The state before step t: {@code h_{t-1}}, or {@code h0} at t = 0 (first n rows). */
     INDArray previous(INDArray states, INDArray initial, long t, long n) {
-        return t == 0 ? rows(initial, 0, n) : rows(states, t - 1, n);
+        return previous(0, states, initial, t, n);
     }
 
-    /** Columns {@code [k*H, (k+m)*H)} of a row view of a gate matrix (kept like {@link #rows}). */
+    /** {@link #previous(INDArray, INDArray, long, long)} from partition p's thread. */
+    INDArray previous(int p, INDArray states, INDArray initial, long t, long n) {
+        return t == 0 ? rows(p, initial, 0, n) : rows(p, states, t - 1, n);
+    }
+
+    /** Columns {@code [k*H, (k+m)*H)} of a row view of a gate matrix (kept like {@link #rows}; one partition). */
     INDArray gateColumns(INDArray gateRows, int k, int m) {
-        return views.computeIfAbsent(gateRows, g -> new HashMap<>()).computeIfAbsent(-(((long) k << 16) | m) - 1,
+        return caches[0].views.computeIfAbsent(gateRows, g -> new HashMap<>()).computeIfAbsent(
+                -(((long) k << 16) | m) - 1,
                 key -> gateRows.get(NDArrayIndex.all(), NDArrayIndex.interval(k * hidden, (k + m) * hidden)));
     }
 }

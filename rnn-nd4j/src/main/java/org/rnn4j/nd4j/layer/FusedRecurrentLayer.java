@@ -25,6 +25,9 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
  *       gradient of the whole sequence is one GEMM, and {@code dL/dx} is one GEMM.</li>
  *   <li>Variable lengths: the batch is sorted by decreasing length ({@link BatchOrder}), so each step touches only
  *       the leading rows of running sequences; padded steps are never computed and get no gradient.</li>
+ *   <li>Threads (CPU host kernels only): the hidden units are split into partitions ({@link FusedBuffers}), each
+ *       computed by its own thread with its share of the weights ({@link PartitionRunner}); the threads meet after
+ *       every step. The result does not depend on the partition count beyond float rounding of the sums.</li>
  * </ul>
  * Nothing of the forward pass is recomputed in the backward pass.
  */
@@ -34,6 +37,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private final boolean hostKernels;
     private final boolean gru;
     private final boolean lstm;
+    /** Hidden-unit partitions of every pass (1 for the INDArray kernels). */
+    private final int partitions;
+    /** Whether partitions may run in parallel (false: one after the other in the calling thread; for tests). */
+    private final boolean parallel;
     /** The buffers of the last training pass, reused by the next one of the same shape. */
     private FusedBuffers trainingBuffers;
     /**
@@ -49,7 +56,19 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
     /** With {@code hostKernels} false, the elementwise step work runs as INDArray operations on any backend. */
     FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients, boolean hostKernels) {
+        this(spec, parameters, gradients, hostKernels,
+                hostKernels ? PartitionRunner.partitions(spec.hiddenSize()) : 1, true);
+    }
+
+    /** With an explicit partition count (tests: any divisor of the hidden size) and parallelism. */
+    FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients, boolean hostKernels,
+                        int partitions, boolean parallel) {
         super(parameters, gradients, spec.layout());
+        if (partitions > 1 && !hostKernels) {
+            throw new IllegalArgumentException("hidden-unit partitions need the host kernels");
+        }
+        this.partitions = partitions;
+        this.parallel = parallel;
         this.spec = spec;
         this.gru = spec instanceof Gru;
         this.lstm = spec instanceof Lstm;
@@ -86,19 +105,58 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 b.c0.assign(order.sortBatch(initial.get(1)));
             }
         }
-        project(b);
-        for (int t = 0; t < steps; t++) {
-            long n = order.active(t);
-            if (n == 0) {
-                break; // every sequence has ended: the batch is padded beyond its longest sequence
+        b.ensurePartitionWeights(spec.inputSize());
+        int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
+        PartitionRunner.run(b.partitions, 1 + active, (p, stage) -> {
+            if (stage == 0) {
+                project(b, p);
+            } else {
+                recur(b, p, stage - 1, order.active(stage - 1));
             }
-            recur(b, t, n);
-        }
+        }, parallel);
         FusedTrace trace = new FusedTrace(this, order, b, steps, batch, training);
         if (!training) {
             trace.detach();
         }
         return trace;
+    }
+
+    /** The number of leading steps in which at least one sequence runs. */
+    private static int activeSteps(BatchOrder order, long steps) {
+        int active = 0;
+        while (active < steps && order.active(active) > 0) {
+            active++;
+        }
+        return active;
+    }
+
+    /** Partition p's input projection, after gathering its share of this pass's weights (more than one partition). */
+    private void project(FusedBuffers b, int p) {
+        if (b.partitions == 1) {
+            project(b);
+            return;
+        }
+        int gates = spec.gates();
+        int hidden = spec.hiddenSize();
+        int units = Math.toIntExact(b.partHidden);
+        PartitionWeights.gatherRows(b.host(p, w("weight_ih")), b.host(p, b.inputWeights[p]), gates, hidden, units, p,
+                spec.inputSize());
+        PartitionWeights.gatherRows(b.host(p, w("weight_hh")), b.host(p, b.recurrentWeights[p]), gates, hidden, units, p,
+                hidden);
+        INDArray partGates = b.part(b.gates, p);
+        Nd4j.gemm(b.x, b.inputWeights[p], partGates, false, true, 1.0, 0.0);
+        if (spec.bias()) {
+            PartitionWeights.gatherRows(b.host(p, w("bias_ih")), b.host(p, b.inputBias[p]), gates, hidden, units, p, 1);
+            PartitionWeights.gatherRows(b.host(p, w("bias_hh")), b.host(p, b.recurrentBias[p]), gates, hidden, units, p, 1);
+            partGates.addiRowVector(b.inputBias[p]);
+            if (gru) {
+                b.part(b.hproj, p).assign(0).addiRowVector(b.recurrentBias[p]);
+            } else {
+                partGates.addiRowVector(b.recurrentBias[p]);
+            }
+        } else if (gru) {
+            b.part(b.hproj, p).assign(0);
+        }
     }
 
     /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
@@ -116,11 +174,12 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
     }
 
-    /** Step t for its first n rows: the recurrent GEMM for all gates, then the cell's elementwise step. */
-    private void recur(FusedBuffers b, int t, long n) {
-        b.stepGemm(0, t, n, () -> new ReusedGemm(b.previous(b.h, b.h0, t, n), w("weight_hh"),
-                b.rows(gru ? b.hproj : b.gates, t, n), false, true, 1.0, 1.0)).run();
-        kernel.forward(b, t, n);
+    /** Step t of partition p for its first n rows: the recurrent GEMM for its gates, then the elementwise step. */
+    private void recur(FusedBuffers b, int p, int t, long n) {
+        INDArray weights = b.partitions == 1 ? w("weight_hh") : b.recurrentWeights[p];
+        b.stepGemm(FusedBuffers.GemmKind.FORWARD, t, n, p, p, () -> new ReusedGemm(b.previous(p, b.h, b.h0, t, n),
+                weights, b.rows(p, b.part(gru ? b.hproj : b.gates, p), t, n), false, true, 1.0, 1.0)).run();
+        kernel.forward(b, p, t, n);
     }
 
     /**
@@ -136,7 +195,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         private final FusedBuffers b;
 
         FusedStepper(int batch) {
-            b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru);
+            b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru, 1);
         }
 
         @Override
@@ -147,7 +206,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 return b.h;
             }
             project(b);
-            recur(b, 0, b.batch);
+            recur(b, 0, 0, b.batch);
             b.h0.assign(b.h);
             if (lstm) {
                 b.c0.assign(b.c);
@@ -159,13 +218,13 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         private void hostStep() {
             INDArray recurrentTarget = gru ? b.hproj : b.gates;
             Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0); // x is the caller's array: no reuse
-            b.stepGemm(2, 0, b.batch, () -> new ReusedGemm(b.h0, w("weight_hh"), recurrentTarget, false, true, 1.0,
-                    gru ? 0.0 : 1.0)).run();
+            b.stepGemm(FusedBuffers.GemmKind.STEPPER, 0, b.batch, 0, 0, () -> new ReusedGemm(b.h0, w("weight_hh"),
+                    recurrentTarget, false, true, 1.0, gru ? 0.0 : 1.0)).run();
             if (spec.bias()) {
                 addRows(b.host(b.gates), b.host(w("bias_ih")));
                 addRows(b.host(recurrentTarget), b.host(w("bias_hh")));
             }
-            kernel.forward(b, 0, b.batch);
+            kernel.forward(b, 0, 0, b.batch);
             copy(b.host(b.h), b.host(b.h0));
             if (lstm) {
                 copy(b.host(b.c), b.host(b.c0));
@@ -217,7 +276,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             cached.generation++;
             return cached;
         }
-        FusedBuffers fresh = new FusedBuffers(dataType(), steps, batch, spec.hiddenSize(), spec.gates(), lstm, gru);
+        FusedBuffers fresh = new FusedBuffers(dataType(), steps, batch, spec.hiddenSize(), spec.gates(), lstm, gru,
+                partitions);
         if (training) {
             trainingBuffers = fresh;
         } else {
@@ -246,7 +306,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         if (outputGradients == null) {
             b.dh.assign(0);
         } else {
-            b.dh.assign(order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden)));
+            INDArray sorted = order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden));
+            for (int p = 0; p < b.partitions; p++) {
+                b.part(b.dh, p).assign(b.partitions == 1 ? sorted : units(b, sorted, p));
+            }
         }
         b.dh0.assign(0);
         if (lstm) {
@@ -254,7 +317,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             b.dc0.assign(0);
         }
         if (finalStateGradient != null) {
-            inject(b, b.dh, order.sortBatch(finalStateGradient.hidden()), order);
+            INDArray sortedHidden = order.sortBatch(finalStateGradient.hidden());
+            for (int p = 0; p < b.partitions; p++) {
+                inject(b, b.part(b.dh, p), b.partitions == 1 ? sortedHidden : units(b, sortedHidden, p), order);
+            }
             if (lstm) {
                 inject(b, b.dc, order.sortBatch(finalStateGradient.get(1)), order);
             }
@@ -267,46 +333,142 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         kernel.prepareBackward(b);
         // dh_{t-1} += dHproj_t · W_hh with W_hh in f order: 6% faster per config-A iteration, measured alternating
-        INDArray recurrentWeights = b.recurrentWeightsF(w("weight_hh"));
-        for (int t = Math.toIntExact(steps) - 1; t >= 0; t--) {
-            long n = order.active(t);
-            if (n == 0) {
-                continue;
-            }
-            kernel.backward(b, t, n);
-            long step = t;
-            b.stepGemm(1, t, n, () -> new ReusedGemm(b.rows(b.dHproj, step, n), recurrentWeights,
-                    b.previous(b.dh, b.dh0, step, n), false, false, 1.0, 1.0)).run();
-        }
-
-        Nd4j.gemm(b.dGates, b.x, g("weight_ih"), true, false, 1.0, 1.0);
-        // dW_hh = Σ_t dHproj_tᵀ · h_{t-1}: step 0 reads h0, steps 1.. read the output rows one block earlier
-        Nd4j.gemm(b.rows(b.dHproj, 0, batch), b.h0, g("weight_hh"), true, false, 1.0, 1.0);
-        if (steps > 1) {
-            Nd4j.gemm(b.dHproj.get(NDArrayIndex.interval(batch, steps * batch), NDArrayIndex.all()),
-                    b.h.get(NDArrayIndex.interval(0, (steps - 1) * batch), NDArrayIndex.all()),
-                    g("weight_hh"), true, false, 1.0, 1.0);
-        }
-        if (spec.bias()) { // column sums as GEMMs with a ones row, straight into the gradient buffer
-            long columns = (long) spec.gates() * hidden;
-            Nd4j.gemm(b.ones, b.dGates, g("bias_ih").reshape(1, columns), false, false, 1.0, 1.0);
-            Nd4j.gemm(b.ones, gru ? b.dHproj : b.dGates, g("bias_hh").reshape(1, columns), false, false, 1.0, 1.0);
-        }
+        INDArray recurrentWeights = b.partitions == 1 ? b.recurrentWeightsF(w("weight_hh")) : null;
         INDArray dx = Nd4j.create(dataType(), new long[] {steps * batch, spec.inputSize()}, 'c');
-        Nd4j.gemm(b.dGates, w("weight_ih"), dx, false, false, 1.0, 0.0);
+        int active = activeSteps(order, steps);
+        // stages: gather weights; per step from the last: the elementwise backward, then the recurrent GEMMs; the
+        // weight gradients and dx. The GEMMs of a step read every partition's gate gradients, hence two stages.
+        PartitionRunner.run(b.partitions, 2 + 2 * active, (p, stage) -> {
+            if (stage == 0) {
+                gatherBackwardWeights(b, p);
+            } else if (stage <= 2 * active) {
+                int t = active - 1 - (stage - 1) / 2;
+                long n = order.active(t);
+                if ((stage - 1) % 2 == 0) {
+                    kernel.backward(b, p, t, n);
+                } else {
+                    recurrentGradient(b, p, t, n, recurrentWeights);
+                }
+            } else {
+                weightGradients(b, p);
+                inputGradient(b, p, dx);
+            }
+        }, parallel);
         INDArray dInput = order.unsortSteps(dx).reshape('c', steps, batch, spec.inputSize());
-        INDArray dh0 = order.unsortBatch(b.dh0);
+        INDArray dh0 = order.unsortBatch(b.partitions == 1 ? b.dh0 : joinUnits(b, b.dh0));
         State dInitial = lstm ? State.of(dh0, order.unsortBatch(b.dc0)) : State.of(dh0);
         return new Gradient(dInput, dInitial);
+    }
+
+    /** Columns {@code [p*Hp, (p+1)*Hp)} (partition p's units) of a {@code [rows, H]} array. */
+    private static INDArray units(FusedBuffers b, INDArray full, int p) {
+        return MatrixViews.block(full, 0, full.size(0), p * b.partHidden, (p + 1) * b.partHidden);
+    }
+
+    /** {@code [B, H]} from a partition-major {@code [P*B, Hp]} array. */
+    private static INDArray joinUnits(FusedBuffers b, INDArray partitioned) {
+        INDArray joined = Nd4j.create(partitioned.dataType(), new long[] {b.batch, b.hidden}, 'c');
+        for (int p = 0; p < b.partitions; p++) {
+            units(b, joined, p).assign(b.part(partitioned, p));
+        }
+        return joined;
+    }
+
+    /** Partition p's transposed blocks of {@code W_hh} for its recurrent gradient (more than one partition). */
+    private void gatherBackwardWeights(FusedBuffers b, int p) {
+        for (int q = 0; q < b.partitions && b.partitions > 1; q++) {
+            PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]), spec.gates(),
+                    spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
+        }
+    }
+
+    /** {@code dh_{t-1} += dHproj_t · W_hh} for partition p's units: from every partition's gate gradients. */
+    private void recurrentGradient(FusedBuffers b, int p, int t, long n, INDArray recurrentWeightsF) {
+        INDArray target = b.previous(p, b.part(b.dh, p), b.part(b.dh0, p), t, n);
+        if (b.partitions == 1) {
+            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, 0, 0, () -> new ReusedGemm(b.rows(b.dHproj, t, n),
+                    recurrentWeightsF, target, false, false, 1.0, 1.0)).run();
+            return;
+        }
+        for (int q = 0; q < b.partitions; q++) {
+            int source = q;
+            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, p, q, () -> new ReusedGemm(
+                    b.rows(p, b.part(b.dHproj, source), t, n), b.backwardWeights[source][p], target, false, true, 1.0,
+                    1.0)).run();
+        }
+    }
+
+    /**
+     * Partition p's rows of the weight and bias gradients, each a GEMM over the whole sequence:
+     * {@code dW_ih += dGatesᵀ·x}, {@code dW_hh += dHprojᵀ·h_{t-1}} (step 0 reads h0, steps 1.. read the output rows
+     * one block earlier), bias gradients as column sums (GEMMs with a ones row, not strided reductions). With more
+     * than one partition they go to the partition's own arrays (contiguous operands: the products over strided
+     * gate-column blocks ran slower and made ND4J copy them) and are then added to the gradients' rows in Java.
+     */
+    private void weightGradients(FusedBuffers b, int p) {
+        long batch = b.batch;
+        long steps = b.steps;
+        boolean split = b.partitions > 1;
+        INDArray dGates = b.part(b.dGates, p);
+        INDArray dHproj = b.part(b.dHproj, p);
+        INDArray dWih = split ? b.inputWeightGradient[p] : g("weight_ih");
+        INDArray dWhh = split ? b.recurrentWeightGradient[p] : g("weight_hh");
+        double beta = split ? 0.0 : 1.0;
+        Nd4j.gemm(dGates, b.x, dWih, true, false, 1.0, beta);
+        Nd4j.gemm(b.rows(p, dHproj, 0, batch), b.h0, dWhh, true, false, 1.0, beta);
+        if (steps > 1) {
+            Nd4j.gemm(MatrixViews.rows(dHproj, batch, steps * batch), MatrixViews.rows(b.h, 0, (steps - 1) * batch),
+                    dWhh, true, false, 1.0, 1.0);
+        }
+        INDArray dBih = null;
+        INDArray dBhh = null;
+        if (spec.bias()) {
+            long columns = (long) spec.gates() * b.partHidden;
+            dBih = split ? b.inputBiasGradient[p] : g("bias_ih").reshape(1, columns);
+            dBhh = split ? b.recurrentBiasGradient[p] : g("bias_hh").reshape(1, columns);
+            Nd4j.gemm(b.ones, dGates, dBih, false, false, 1.0, beta);
+            Nd4j.gemm(b.ones, dHproj, dBhh, false, false, 1.0, beta);
+        }
+        if (split) {
+            int gates = spec.gates();
+            int hidden = spec.hiddenSize();
+            int units = Math.toIntExact(b.partHidden);
+            PartitionWeights.scatterAddRows(b.host(p, dWih), b.host(p, g("weight_ih")), gates, hidden, units, p,
+                    spec.inputSize());
+            PartitionWeights.scatterAddRows(b.host(p, dWhh), b.host(p, g("weight_hh")), gates, hidden, units, p,
+                    hidden);
+            if (spec.bias()) {
+                PartitionWeights.scatterAddRows(b.host(p, dBih), b.host(p, g("bias_ih")), gates, hidden, units, p, 1);
+                PartitionWeights.scatterAddRows(b.host(p, dBhh), b.host(p, g("bias_hh")), gates, hidden, units, p, 1);
+            }
+        }
+    }
+
+    /** Partition p's share of the rows of {@code dL/dx = Σ_q dGates_q · W_ih_q}. */
+    private void inputGradient(FusedBuffers b, int p, INDArray dx) {
+        if (b.partitions == 1) {
+            Nd4j.gemm(b.dGates, w("weight_ih"), dx, false, false, 1.0, 0.0);
+            return;
+        }
+        long rows = dx.size(0);
+        long from = rows * p / b.partitions;
+        long to = rows * (p + 1) / b.partitions;
+        if (from == to) {
+            return;
+        }
+        INDArray target = MatrixViews.rows(dx, from, to);
+        for (int q = 0; q < b.partitions; q++) {
+            INDArray dGates = MatrixViews.rows(b.part(b.dGates, q), from, to);
+            Nd4j.gemm(dGates, b.inputWeights[q], target, false, false, 1.0, q == 0 ? 0.0 : 1.0);
+        }
     }
 
     /** Adds a final-state gradient ({@code [B, H]}, sorted) at each group's last valid step. */
     private static void inject(FusedBuffers b, INDArray target, INDArray sortedGradient, BatchOrder order) {
         for (BatchOrder.Group group : order.groups()) {
             long last = group.length() - 1L;
-            INDArray rows = target.get(NDArrayIndex.interval(last * b.batch + group.start(),
-                    last * b.batch + group.end()), NDArrayIndex.all());
-            rows.addi(sortedGradient.get(NDArrayIndex.interval(group.start(), group.end()), NDArrayIndex.all()));
+            INDArray rows = MatrixViews.rows(target, last * b.batch + group.start(), last * b.batch + group.end());
+            rows.addi(MatrixViews.rows(sortedGradient, group.start(), group.end()));
         }
     }
 

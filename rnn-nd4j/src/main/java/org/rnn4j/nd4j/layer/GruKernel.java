@@ -9,7 +9,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class GruKernel implements StepKernel {
     @Override
-    public void forward(FusedBuffers b, int t, long n) {
+    public void forward(FusedBuffers b, int p, int t, long n) {
         INDArray x = b.rows(b.gates, t, n);
         INDArray hp = b.rows(b.hproj, t, n);
         INDArray rz = b.gateColumns(x, 0, 2);
@@ -34,7 +34,7 @@ final class GruKernel implements StepKernel {
     }
 
     @Override
-    public void backward(FusedBuffers b, int t, long n) {
+    public void backward(FusedBuffers b, int p, int t, long n) {
         INDArray x = b.rows(b.gates, t, n);
         INDArray r = b.gateColumns(x, 0, 1);
         INDArray z = b.gateColumns(x, 1, 1);

@@ -37,52 +37,61 @@ final class HostKernels {
         return Math.toIntExact((t * b.batch + k) * width);
     }
 
-    /** The previous step's row k of a [T*B, H] state buffer, or of its initial state at t = 0. */
-    private static int previousRow(FusedBuffers b, long t, int k) {
-        return t == 0 ? Math.toIntExact(k * b.hidden) : row(b, t - 1, k, b.hidden);
+    /** Row k of the previous step's block of a [T*B, width] buffer, or of its [B, width] initial block at t = 0. */
+    private static int previousRow(FusedBuffers b, long t, int k, long width) {
+        return t == 0 ? Math.toIntExact(k * width) : row(b, t - 1, k, width);
+    }
+
+    /** The first column of partition p in the shared [.., H] state buffers. */
+    private static int firstUnit(FusedBuffers b, int p) {
+        return Math.toIntExact(p * b.partHidden);
     }
 
     /**
      * LSTM forward in two native calls and three Java passes without exponentials: the g block is doubled so that
-     * one vectorized sigmoid over the step's contiguous [n, 4H] rows gives i, f, o and σ(2·g_pre), from which
+     * one vectorized sigmoid over the step's contiguous [n, 4Hp] rows gives i, f, o and σ(2·g_pre), from which
      * {@code g = tanh(g_pre) = 2σ(2·g_pre) - 1}; then {@code c_t}, one vectorized tanh over the contiguous
-     * [n, H] rows of {@code aux}, and {@code h_t}. Exponentials in Java cost about 12 ns each here, five per element;
+     * [n, Hp] rows of {@code aux}, and {@code h_t}. Exponentials in Java cost about 12 ns each here, five per element;
      * ND4J's vectorized sigmoid on a contiguous block about 2 ns per element.
      */
     static final class Lstm implements StepKernel {
         @Override
-        public void forward(FusedBuffers b, int t, long n) {
-            HostArray gates = b.host(b.gates);
-            HostArray c = b.host(b.c);
-            HostArray previousC = t == 0 ? b.host(b.c0) : c;
-            HostArray tanhC = b.host(b.aux);
-            HostArray h = b.host(b.h);
+        public void forward(FusedBuffers b, int p, int t, long n) {
+            HostArray gates = b.host(p, b.part(b.gates, p));
+            HostArray tanhC = b.host(p, b.part(b.aux, p));
+            HostArray c = b.host(p, b.c);
+            HostArray previousC = t == 0 ? b.host(p, b.c0) : c;
+            HostArray h = b.host(p, b.h);
+            int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
+            int first = firstUnit(b, p);
             for (int k = 0; k < n; k++) {
-                int g0 = row(b, t, k, 4L * hidden) + 2 * hidden;
-                for (int j = 0; j < hidden; j++) {
+                int g0 = row(b, t, k, 4L * units) + 2 * units;
+                for (int j = 0; j < units; j++) {
                     gates.set(g0 + j, 2 * gates.get(g0 + j));
                 }
             }
-            Transforms.sigmoid(b.rows(b.gates, t, n), false);
+            Transforms.sigmoid(b.rows(p, b.part(b.gates, p), t, n), false);
             for (int k = 0; k < n; k++) {
-                int g0 = row(b, t, k, 4L * hidden);
-                int s0 = row(b, t, k, hidden);
-                int p0 = previousRow(b, t, k);
-                for (int j = 0; j < hidden; j++) {
-                    double g = 2 * gates.get(g0 + 2 * hidden + j) - 1;
-                    gates.set(g0 + 2 * hidden + j, g);
-                    double cell = gates.get(g0 + hidden + j) * previousC.get(p0 + j) + gates.get(g0 + j) * g;
+                int g0 = row(b, t, k, 4L * units);
+                int a0 = row(b, t, k, units);
+                int s0 = row(b, t, k, hidden) + first;
+                int p0 = previousRow(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
+                    double g = 2 * gates.get(g0 + 2 * units + j) - 1;
+                    gates.set(g0 + 2 * units + j, g);
+                    double cell = gates.get(g0 + units + j) * previousC.get(p0 + j) + gates.get(g0 + j) * g;
                     c.set(s0 + j, cell);
-                    tanhC.set(s0 + j, cell);
+                    tanhC.set(a0 + j, cell);
                 }
             }
-            Transforms.tanh(b.rows(b.aux, t, n), false);
+            Transforms.tanh(b.rows(p, b.part(b.aux, p), t, n), false);
             for (int k = 0; k < n; k++) {
-                int g0 = row(b, t, k, 4L * hidden) + 3 * hidden;
-                int s0 = row(b, t, k, hidden);
-                for (int j = 0; j < hidden; j++) {
-                    h.set(s0 + j, gates.get(g0 + j) * tanhC.get(s0 + j));
+                int g0 = row(b, t, k, 4L * units) + 3 * units;
+                int a0 = row(b, t, k, units);
+                int s0 = row(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
+                    h.set(s0 + j, gates.get(g0 + j) * tanhC.get(a0 + j));
                 }
             }
         }
@@ -92,33 +101,36 @@ final class HostKernels {
         }
 
         @Override
-        public void backward(FusedBuffers b, int t, long n) {
-            HostArray gates = b.host(b.gates);
-            HostArray dGates = b.host(b.dGates);
-            HostArray c = b.host(b.c);
-            HostArray previousC = t == 0 ? b.host(b.c0) : c;
-            HostArray tanhC = b.host(b.aux);
-            HostArray dh = b.host(b.dh);
-            HostArray dc = b.host(b.dc);
-            HostArray previousDc = t == 0 ? b.host(b.dc0) : dc;
+        public void backward(FusedBuffers b, int p, int t, long n) {
+            HostArray gates = b.host(p, b.part(b.gates, p));
+            HostArray dGates = b.host(p, b.part(b.dGates, p));
+            HostArray tanhC = b.host(p, b.part(b.aux, p));
+            HostArray dh = b.host(p, b.part(b.dh, p));
+            HostArray c = b.host(p, b.c);
+            HostArray previousC = t == 0 ? b.host(p, b.c0) : c;
+            HostArray dc = b.host(p, b.dc);
+            HostArray previousDc = t == 0 ? b.host(p, b.dc0) : dc;
+            int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
+            int first = firstUnit(b, p);
             for (int k = 0; k < n; k++) {
-                int g0 = row(b, t, k, 4L * hidden);
-                int s0 = row(b, t, k, hidden);
-                int p0 = previousRow(b, t, k);
-                for (int j = 0; j < hidden; j++) {
+                int g0 = row(b, t, k, 4L * units);
+                int a0 = row(b, t, k, units);
+                int s0 = row(b, t, k, hidden) + first;
+                int p0 = previousRow(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
                     double i = gates.get(g0 + j);
-                    double f = gates.get(g0 + hidden + j);
-                    double g = gates.get(g0 + 2 * hidden + j);
-                    double o = gates.get(g0 + 3 * hidden + j);
-                    double tc = tanhC.get(s0 + j);
-                    double dhv = dh.get(s0 + j);
+                    double f = gates.get(g0 + units + j);
+                    double g = gates.get(g0 + 2 * units + j);
+                    double o = gates.get(g0 + 3 * units + j);
+                    double tc = tanhC.get(a0 + j);
+                    double dhv = dh.get(a0 + j);
                     double dcv = dc.get(s0 + j) + dhv * o * (1 - tc * tc);
                     dc.set(s0 + j, dcv);
                     dGates.set(g0 + j, dcv * g * (i - i * i));
-                    dGates.set(g0 + hidden + j, dcv * previousC.get(p0 + j) * (f - f * f));
-                    dGates.set(g0 + 2 * hidden + j, dcv * i * (1 - g * g));
-                    dGates.set(g0 + 3 * hidden + j, dhv * tc * (o - o * o));
+                    dGates.set(g0 + units + j, dcv * previousC.get(p0 + j) * (f - f * f));
+                    dGates.set(g0 + 2 * units + j, dcv * i * (1 - g * g));
+                    dGates.set(g0 + 3 * units + j, dhv * tc * (o - o * o));
                     previousDc.set(p0 + j, dcv * f);
                 }
             }
@@ -127,23 +139,25 @@ final class HostKernels {
 
     static final class Gru implements StepKernel {
         @Override
-        public void forward(FusedBuffers b, int t, long n) {
-            HostArray gates = b.host(b.gates);
-            HostArray hproj = b.host(b.hproj);
-            HostArray h = b.host(b.h);
-            HostArray previousH = t == 0 ? b.host(b.h0) : h;
+        public void forward(FusedBuffers b, int p, int t, long n) {
+            HostArray gates = b.host(p, b.part(b.gates, p));
+            HostArray hproj = b.host(p, b.part(b.hproj, p));
+            HostArray h = b.host(p, b.h);
+            HostArray previousH = t == 0 ? b.host(p, b.h0) : h;
+            int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
+            int first = firstUnit(b, p);
             for (int k = 0; k < n; k++) {
-                int g0 = row(b, t, k, 3L * hidden);
-                int s0 = row(b, t, k, hidden);
-                int p0 = previousRow(b, t, k);
-                for (int j = 0; j < hidden; j++) {
+                int g0 = row(b, t, k, 3L * units);
+                int s0 = row(b, t, k, hidden) + first;
+                int p0 = previousRow(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
                     double r = sigmoid(gates.get(g0 + j) + hproj.get(g0 + j));
-                    double z = sigmoid(gates.get(g0 + hidden + j) + hproj.get(g0 + hidden + j));
-                    double nGate = tanh(gates.get(g0 + 2 * hidden + j) + r * hproj.get(g0 + 2 * hidden + j));
+                    double z = sigmoid(gates.get(g0 + units + j) + hproj.get(g0 + units + j));
+                    double nGate = tanh(gates.get(g0 + 2 * units + j) + r * hproj.get(g0 + 2 * units + j));
                     gates.set(g0 + j, r);
-                    gates.set(g0 + hidden + j, z);
-                    gates.set(g0 + 2 * hidden + j, nGate);
+                    gates.set(g0 + units + j, z);
+                    gates.set(g0 + 2 * units + j, nGate);
                     h.set(s0 + j, nGate + z * (previousH.get(p0 + j) - nGate));
                 }
             }
@@ -154,36 +168,39 @@ final class HostKernels {
         }
 
         @Override
-        public void backward(FusedBuffers b, int t, long n) {
-            HostArray gates = b.host(b.gates);
-            HostArray hproj = b.host(b.hproj);
-            HostArray dGates = b.host(b.dGates);
-            HostArray dHproj = b.host(b.dHproj);
-            HostArray h = b.host(b.h);
-            HostArray previousH = t == 0 ? b.host(b.h0) : h;
-            HostArray dh = b.host(b.dh);
-            HostArray previousDh = t == 0 ? b.host(b.dh0) : dh;
+        public void backward(FusedBuffers b, int p, int t, long n) {
+            HostArray gates = b.host(p, b.part(b.gates, p));
+            HostArray hproj = b.host(p, b.part(b.hproj, p));
+            HostArray dGates = b.host(p, b.part(b.dGates, p));
+            HostArray dHproj = b.host(p, b.part(b.dHproj, p));
+            HostArray dh = b.host(p, b.part(b.dh, p));
+            HostArray previousDh = t == 0 ? b.host(p, b.part(b.dh0, p)) : dh;
+            HostArray h = b.host(p, b.h);
+            HostArray previousH = t == 0 ? b.host(p, b.h0) : h;
+            int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
+            int first = firstUnit(b, p);
             for (int k = 0; k < n; k++) {
-                int g0 = row(b, t, k, 3L * hidden);
-                int s0 = row(b, t, k, hidden);
-                int p0 = previousRow(b, t, k);
-                for (int j = 0; j < hidden; j++) {
+                int g0 = row(b, t, k, 3L * units);
+                int a0 = row(b, t, k, units);
+                int d0 = previousRow(b, t, k, units);
+                int p0 = previousRow(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
                     double r = gates.get(g0 + j);
-                    double z = gates.get(g0 + hidden + j);
-                    double nGate = gates.get(g0 + 2 * hidden + j);
-                    double dhv = dh.get(s0 + j);
+                    double z = gates.get(g0 + units + j);
+                    double nGate = gates.get(g0 + 2 * units + j);
+                    double dhv = dh.get(a0 + j);
                     double hPrev = previousH.get(p0 + j);
                     double dn = dhv * (1 - z) * (1 - nGate * nGate);
                     double dz = (hPrev - nGate) * dhv * (z - z * z);
-                    double dr = dn * hproj.get(g0 + 2 * hidden + j) * (r - r * r);
+                    double dr = dn * hproj.get(g0 + 2 * units + j) * (r - r * r);
                     dGates.set(g0 + j, dr);
-                    dGates.set(g0 + hidden + j, dz);
-                    dGates.set(g0 + 2 * hidden + j, dn);
+                    dGates.set(g0 + units + j, dz);
+                    dGates.set(g0 + 2 * units + j, dn);
                     dHproj.set(g0 + j, dr);
-                    dHproj.set(g0 + hidden + j, dz);
-                    dHproj.set(g0 + 2 * hidden + j, dn * r);
-                    previousDh.set(p0 + j, previousDh.get(p0 + j) + dhv * z);
+                    dHproj.set(g0 + units + j, dz);
+                    dHproj.set(g0 + 2 * units + j, dn * r);
+                    previousDh.set(d0 + j, previousDh.get(d0 + j) + dhv * z);
                 }
             }
         }
@@ -197,19 +214,24 @@ final class HostKernels {
         }
 
         @Override
-        public void forward(FusedBuffers b, int t, long n) {
-            HostArray gates = b.host(b.gates);
-            HostArray h = b.host(b.h);
-            int from = row(b, t, 0, b.hidden);
-            int to = Math.toIntExact(from + n * b.hidden);
-            for (int e = from; e < to; e++) {
-                double x = gates.get(e);
-                h.set(e, switch (activation) {
-                    case TANH -> tanh(x);
-                    case SIGMOID -> sigmoid(x);
-                    case RELU -> Math.max(x, 0);
-                    case IDENTITY -> x;
-                });
+        public void forward(FusedBuffers b, int p, int t, long n) {
+            HostArray gates = b.host(p, b.part(b.gates, p));
+            HostArray h = b.host(p, b.h);
+            int units = Math.toIntExact(b.partHidden);
+            int hidden = Math.toIntExact(b.hidden);
+            int first = firstUnit(b, p);
+            for (int k = 0; k < n; k++) {
+                int a0 = row(b, t, k, units);
+                int s0 = row(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
+                    double x = gates.get(a0 + j);
+                    h.set(s0 + j, switch (activation) {
+                        case TANH -> tanh(x);
+                        case SIGMOID -> sigmoid(x);
+                        case RELU -> Math.max(x, 0);
+                        case IDENTITY -> x;
+                    });
+                }
             }
         }
 
@@ -218,21 +240,26 @@ final class HostKernels {
         }
 
         @Override
-        public void backward(FusedBuffers b, int t, long n) {
-            HostArray h = b.host(b.h);
-            HostArray dh = b.host(b.dh);
-            HostArray dGates = b.host(b.dGates);
-            int from = row(b, t, 0, b.hidden);
-            int to = Math.toIntExact(from + n * b.hidden);
-            for (int e = from; e < to; e++) {
-                double y = h.get(e);
-                double derivative = switch (activation) {
-                    case TANH -> 1 - y * y;
-                    case SIGMOID -> y - y * y;
-                    case RELU -> y > 0 ? 1 : 0;
-                    case IDENTITY -> 1;
-                };
-                dGates.set(e, dh.get(e) * derivative);
+        public void backward(FusedBuffers b, int p, int t, long n) {
+            HostArray h = b.host(p, b.h);
+            HostArray dh = b.host(p, b.part(b.dh, p));
+            HostArray dGates = b.host(p, b.part(b.dGates, p));
+            int units = Math.toIntExact(b.partHidden);
+            int hidden = Math.toIntExact(b.hidden);
+            int first = firstUnit(b, p);
+            for (int k = 0; k < n; k++) {
+                int a0 = row(b, t, k, units);
+                int s0 = row(b, t, k, hidden) + first;
+                for (int j = 0; j < units; j++) {
+                    double y = h.get(s0 + j);
+                    double derivative = switch (activation) {
+                        case TANH -> 1 - y * y;
+                        case SIGMOID -> y - y * y;
+                        case RELU -> y > 0 ? 1 : 0;
+                        case IDENTITY -> 1;
+                    };
+                    dGates.set(a0 + j, dh.get(a0 + j) * derivative);
+                }
             }
         }
     }

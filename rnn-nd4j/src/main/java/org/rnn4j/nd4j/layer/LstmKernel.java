@@ -6,7 +6,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /** The LSTM step on fused buffers: gates i f g o, then {@code c_t} and {@code h_t}; derivatives from the cache. */
 final class LstmKernel implements StepKernel {
     @Override
-    public void forward(FusedBuffers b, int t, long n) {
+    public void forward(FusedBuffers b, int p, int t, long n) {
         INDArray z = b.rows(b.gates, t, n);
         INDArray ifGates = b.gateColumns(z, 0, 2);
         Transforms.sigmoid(ifGates, false);
@@ -37,7 +37,7 @@ final class LstmKernel implements StepKernel {
     }
 
     @Override
-    public void backward(FusedBuffers b, int t, long n) {
+    public void backward(FusedBuffers b, int p, int t, long n) {
         INDArray z = b.rows(b.gates, t, n);
         INDArray dz = b.rows(b.dGates, t, n);
         INDArray dh = b.rows(b.dh, t, n);

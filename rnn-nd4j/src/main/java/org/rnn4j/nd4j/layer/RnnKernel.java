@@ -13,7 +13,7 @@ final class RnnKernel implements StepKernel {
     }
 
     @Override
-    public void forward(FusedBuffers b, int t, long n) {
+    public void forward(FusedBuffers b, int p, int t, long n) {
         INDArray out = b.rows(b.h, t, n);
         out.assign(b.rows(b.gates, t, n));
         Activations.applyInPlace(activation, out);
@@ -26,7 +26,7 @@ final class RnnKernel implements StepKernel {
     }
 
     @Override
-    public void backward(FusedBuffers b, int t, long n) {
+    public void backward(FusedBuffers b, int p, int t, long n) {
         INDArray dPre = b.rows(b.dGates, t, n);
         INDArray dh = b.rows(b.dh, t, n);
         if (activation == Activation.IDENTITY) {

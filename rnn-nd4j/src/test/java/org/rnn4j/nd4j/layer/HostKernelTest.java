@@ -1,8 +1,11 @@
 package org.rnn4j.nd4j.layer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,7 +18,9 @@ import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 
 /**
  * The CPU host kernels ({@link HostKernels}) against the INDArray kernels that other backends run: same outputs,
- * final states and every gradient, in float64 and float32, with padding, initial states and final-state gradients.
+ * final states and every gradient, in float64 and float32, with padding, initial states and final-state gradients;
+ * and with the hidden units split into 2 and 3 partitions ({@link PartitionRunner}), in parallel threads and one
+ * after the other.
  */
 class HostKernelTest {
     private static final int[] LENGTHS = {7, 3, 5, 7, 1};
@@ -23,8 +28,61 @@ class HostKernelTest {
     @ParameterizedTest
     @EnumSource(CellKind.class)
     void hostAndIndarrayKernelsAgree(CellKind kind) {
+        compare(kind, 1, true, true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void partitionsInParallelAgree(CellKind kind) {
+        long before = PartitionRunner.parallelRuns();
+        compare(kind, 2, true, true);
+        compare(kind, 2, true, false);
+        if (PartitionRunner.threads() > 1) { // a one-core machine runs partitions one after the other
+            assertTrue(PartitionRunner.parallelRuns() > before, "no pass ran its partitions in parallel");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void partitionsOneAfterTheOtherAgree(CellKind kind) {
+        compare(kind, 3, false, true);
+        compare(kind, 2, false, false);
+    }
+
+    @Test
+    void partitionCountFollowsTheThreadsAndTheHiddenSize() {
+        assertEquals(2, PartitionRunner.partitions(256, 2));
+        assertEquals(1, PartitionRunner.partitions(256, 1));
+        assertEquals(1, PartitionRunner.partitions(100, 2), "fewer than 64 units per partition");
+        assertEquals(3, PartitionRunner.partitions(192, 4), "the most threads that give each 64 units");
+        assertEquals(1, PartitionRunner.partitions(129, 2));
+        assertEquals(2, PartitionRunner.threads(null, 8));
+        assertEquals(1, PartitionRunner.threads(null, 1));
+        assertEquals(4, PartitionRunner.threads(" 4 ", 2));
+        for (String bad : new String[] {"0", "-1", "two", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PartitionRunner.threads(bad, 2));
+            assertTrue(e.getMessage().contains(PartitionRunner.PROPERTY) && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void partitionsNeedTheHostKernelsAndADivisor() {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(3, 6, true);
+        Parameters parameters = Parameters.zeros(spec.layout(), DataType.DOUBLE);
+        IllegalArgumentException notHost = assertThrows(IllegalArgumentException.class,
+                () -> new FusedRecurrentLayer(spec, parameters, parameters.zerosLike(), false, 2, true));
+        assertTrue(notHost.getMessage().contains("host kernels"), notHost.getMessage());
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, parameters.zerosLike(), true, 4, true);
+        IllegalArgumentException divisor = assertThrows(IllegalArgumentException.class,
+                () -> layer.forward(Nd4j.zeros(DataType.DOUBLE, 2, 1, 3), null, null, false));
+        assertTrue(divisor.getMessage().contains("not divisible into 4"), divisor.getMessage());
+    }
+
+    private static void compare(CellKind kind, int partitions, boolean parallel, boolean bias) {
         for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            RecurrentCellSpec spec = kind.spec(3, 6, true);
+            RecurrentCellSpec spec = bias ? kind.spec(3, 6, true) : kind.withoutBias(3, 6);
             Parameters parameters = Parameters.zeros(spec.layout(), type);
             spec.initialize(parameters, new SplittableRandom(5));
             parameters.flat().addi(Nd4j.rand(type, parameters.flat().shape()).subi(0.5).muli(0.2)); // biases too
@@ -36,27 +94,31 @@ class HostKernelTest {
                     : State.of(Nd4j.rand(type, 5, 6).subi(0.5));
             State dFinal = spec.stateArity() == 2
                     ? State.of(Nd4j.rand(type, 5, 6), Nd4j.rand(type, 5, 6)) : State.of(Nd4j.rand(type, 5, 6));
-            Result host = run(spec, parameters, true, x, initial, dOut, dFinal);
-            Result plain = run(spec, parameters, false, x, initial, dOut, dFinal);
+            int[] lengths = bias ? LENGTHS : null; // the runs without bias also cover unpadded batches
+            Result host = run(spec, parameters, true, partitions, parallel, x, lengths, initial, dOut, dFinal);
+            Result plain = run(spec, parameters, false, 1, true, x, lengths, initial, dOut, dFinal);
             double tolerance = type == DataType.DOUBLE ? 1e-12 : 2e-6;
-            close(kind + " " + type + " outputs", host.outputs, plain.outputs, tolerance);
+            String what = kind + " " + type + " " + partitions + " partitions" + (parallel ? "" : " (serial)")
+                    + (bias ? "" : " without bias");
+            close(what + " outputs", host.outputs, plain.outputs, tolerance);
             for (int p = 0; p < spec.stateArity(); p++) {
-                close(kind + " final state", host.finalState.get(p), plain.finalState.get(p), tolerance);
-                close(kind + " initial-state gradient", host.dInitial.get(p), plain.dInitial.get(p), tolerance);
+                close(what + " final state", host.finalState.get(p), plain.finalState.get(p), tolerance);
+                close(what + " initial-state gradient", host.dInitial.get(p), plain.dInitial.get(p), tolerance);
             }
-            close(kind + " input gradient", host.dInput, plain.dInput, tolerance);
-            close(kind + " parameter gradients", host.gradients, plain.gradients, tolerance);
+            close(what + " input gradient", host.dInput, plain.dInput, tolerance);
+            close(what + " parameter gradients", host.gradients, plain.gradients, tolerance);
         }
     }
 
     private record Result(INDArray outputs, State finalState, INDArray dInput, State dInitial, INDArray gradients) {
     }
 
-    private static Result run(RecurrentCellSpec spec, Parameters parameters, boolean host, INDArray x, State initial,
-                              INDArray dOut, State dFinal) {
+    private static Result run(RecurrentCellSpec spec, Parameters parameters, boolean host, int partitions,
+                              boolean parallel, INDArray x, int[] lengths, State initial, INDArray dOut,
+                              State dFinal) {
         Parameters gradients = parameters.zerosLike();
-        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, gradients, host);
-        SequenceLayer.Trace trace = layer.forward(x, LENGTHS, initial, true);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, gradients, host, partitions, parallel);
+        SequenceLayer.Trace trace = layer.forward(x, lengths, initial, true);
         INDArray outputs = trace.outputs().dup();
         State finalState = trace.finalState().dup();
         SequenceLayer.Gradient g = layer.backward(trace, dOut, dFinal);

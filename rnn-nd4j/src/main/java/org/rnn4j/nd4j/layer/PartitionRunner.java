@@ -1,0 +1,208 @@
+package org.rnn4j.nd4j.layer;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs a pass of a fused layer whose hidden units are split into partitions ({@link FusedBuffers}): a sequence of
+ * stages (a step's work, the projections, the weight gradients), each done by every partition, with all partitions
+ * done with a stage before any starts the next.
+ *
+ * <p>Why: on this project's 2-core machine the per-step product {@code [32, 256] x [256, 1024]} runs at 40-48
+ * GFLOP/s in one thread, and two threads that each multiply by their half of {@code W_hh}'s rows (which then stays
+ * in their core's cache) and wait for each other after every step reached 67-92 GFLOP/s (alternating runs). Threads
+ * of a pass meet after every stage, thousands of times a second, so they wait by spinning, not by parking.
+ *
+ * <p>Threads: {@value #PROPERTY} (default: the number of cores, at most {@value #DEFAULT_MAX}) caps the threads of
+ * one pass. The extra threads come from one pool of daemon threads shared by all layers, with at most
+ * {@code threads - 1} busy at once in the whole JVM: a pass that finds them taken (another thread is running a pass)
+ * runs its partitions one after the other in its own thread, in the same order, with the same result. So a service
+ * running inference in many threads gets no oversubscription from rnn4j.
+ */
+final class PartitionRunner {
+    /** The most threads one pass uses; 1 turns partitioning off. */
+    static final String PROPERTY = "rnn4j.threads";
+    /** Only 2 threads were measured (the development machine has 2 cores); more are allowed through the property. */
+    static final int DEFAULT_MAX = 2;
+    /** Fewer hidden units per partition make products too small to gain from a second thread. */
+    static final int MIN_UNITS = 64;
+    private static final int THREADS = threads(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
+    private static final Semaphore WORKERS = new Semaphore(THREADS - 1);
+    private static final AtomicInteger WORKER_NUMBER = new AtomicInteger();
+    private static final AtomicLong PARALLEL_RUNS = new AtomicLong();
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "rnn4j-partition-" + WORKER_NUMBER.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private PartitionRunner() {
+    }
+
+    /** One stage of one partition. */
+    interface Stage {
+        void run(int partition, int stage);
+    }
+
+    /** The most threads one pass uses in this JVM. */
+    static int threads() {
+        return THREADS;
+    }
+
+    /** How many passes have run their partitions in parallel so far (tests). */
+    static long parallelRuns() {
+        return PARALLEL_RUNS.get();
+    }
+
+    /** The thread count from the property's value (null: the default for this many cores). */
+    static int threads(String property, int cores) {
+        if (property == null) {
+            return Math.max(1, Math.min(cores, DEFAULT_MAX));
+        }
+        try {
+            int threads = Integer.parseInt(property.strip());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(PROPERTY + " must be a positive integer but is '" + property + "'");
+    }
+
+    /** The partition count for a layer of {@code hidden} units: the most threads that give each at least 64 units. */
+    static int partitions(long hidden) {
+        return partitions(hidden, THREADS);
+    }
+
+    static int partitions(long hidden, int threads) {
+        for (int p = threads; p > 1; p--) {
+            if (hidden % p == 0 && hidden / p >= MIN_UNITS) {
+                return p;
+            }
+        }
+        return 1;
+    }
+
+    /** Runs {@code stages} stages of {@code partitions} partitions, in parallel if workers are free. */
+    static void run(int partitions, int stages, Stage work) {
+        run(partitions, stages, work, true);
+    }
+
+    /** With {@code parallel} false, always in this thread (tests compare both). */
+    static void run(int partitions, int stages, Stage work, boolean parallel) {
+        if (partitions == 1 || !parallel || !WORKERS.tryAcquire(partitions - 1)) {
+            for (int s = 0; s < stages; s++) {
+                for (int p = 0; p < partitions; p++) {
+                    work.run(p, s);
+                }
+            }
+            return;
+        }
+        try {
+            PARALLEL_RUNS.incrementAndGet();
+            new Meeting(partitions, stages, work).run();
+        } finally {
+            WORKERS.release(partitions - 1);
+        }
+    }
+
+    /** One parallel run: this thread is partition 0, pool threads the others; each publishes its finished stages. */
+    private static final class Meeting {
+        private static final int PAD = 16; // one cache line per counter: the threads write them thousands of times
+        private final int partitions;
+        private final int stages;
+        private final Stage work;
+        private final AtomicLongArray finished;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Meeting(int partitions, int stages, Stage work) {
+            this.partitions = partitions;
+            this.stages = stages;
+            this.work = work;
+            this.finished = new AtomicLongArray(partitions * PAD);
+        }
+
+        void run() {
+            Future<?>[] others = new Future<?>[partitions];
+            for (int p = 1; p < partitions; p++) {
+                int partition = p;
+                others[p] = POOL.submit(() -> runPartition(partition));
+            }
+            Throwable error = null;
+            try {
+                runPartition(0);
+            } catch (Throwable t) {
+                error = t;
+            }
+            for (int p = 1; p < partitions; p++) { // the buffers must not be touched after this pass returns
+                try {
+                    others[p].get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    if (error == null) {
+                        error = e.getCause();
+                    }
+                }
+            }
+            Throwable first = failure.get();
+            if (first != null || error != null) {
+                Throwable cause = first != null ? first : error;
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+
+        private void runPartition(int p) {
+            try {
+                for (int s = 0; s < stages; s++) {
+                    work.run(p, s);
+                    finished.set(p * PAD, s + 1L);
+                    awaitAll(s + 1L);
+                }
+            } catch (Abandoned a) {
+                // another partition failed; its exception is reported
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }
+
+        private void awaitAll(long stage) {
+            for (int q = 0; q < partitions; q++) {
+                int spins = 0;
+                while (finished.get(q * PAD) < stage) {
+                    if (failure.get() != null) {
+                        throw new Abandoned();
+                    }
+                    if (++spins < 1 << 16) {
+                        Thread.onSpinWait();
+                    } else if (spins < 1 << 20) {
+                        Thread.yield(); // the other thread was descheduled: give it the core
+                    } else {
+                        LockSupport.parkNanos(50_000);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super(null, null, false, false);
+        }
+    }
+}
