@@ -83,16 +83,15 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
                 steps, batch, outputSize());
         Inputs.state(finalStateGradient, "finalStateGradient", stateArity(), batch, hiddenSize(), dataType());
         long hidden = spec.cell().hiddenSize();
-        INDArray d = outputGradients == null ? Nd4j.zeros(dataType(), steps, batch, outputSize())
-                : Inputs.contiguous(outputGradients);
+        INDArray d = outputGradients == null ? null : Inputs.contiguous(outputGradients); // null: zero
         INDArray[] initialGradients = new INDArray[stateArity()];
         for (int k = spec.layers() - 1; k >= 0; k--) {
-            if (s.dropoutMasks[k] != null) {
+            if (s.dropoutMasks[k] != null && d != null) {
                 d = d.mul(s.dropoutMasks[k]);
             }
             INDArray dForward = d;
             INDArray dReverse = d;
-            if (spec.bidirectional() && spec.merge() == StackedRnn.Merge.CONCAT) {
+            if (d != null && spec.bidirectional() && spec.merge() == StackedRnn.Merge.CONCAT) {
                 dForward = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, hidden)).dup('c');
                 dReverse = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(hidden, 2 * hidden))
                         .dup('c');
@@ -101,7 +100,8 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
             store(initialGradients, gf.initialStateGradient(), k, 0);
             INDArray dx = gf.inputGradients();
             if (spec.bidirectional()) {
-                Gradient gr = layers[k][1].backward(s.traces[k][1], reorder(dReverse, s.reversal),
+                Gradient gr = layers[k][1].backward(s.traces[k][1], dReverse == null ? null
+                                : reorder(dReverse, s.reversal),
                         finalPart(finalStateGradient, k, 1));
                 store(initialGradients, gr.initialStateGradient(), k, 1);
                 dx = dx.addi(reorder(gr.inputGradients(), s.reversal));
