@@ -107,13 +107,15 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         b.ensurePartitionWeights(spec.inputSize());
         int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
+        // stage 0 projects (a partition's steps read only its own projection), stage 1 + t runs step t, after which
+        // the partitions meet: step t + 1's products read every partition's h_t
         PartitionRunner.run(b.partitions, 1 + active, (p, stage) -> {
             if (stage == 0) {
                 project(b, p);
             } else {
                 recur(b, p, stage - 1, order.active(stage - 1));
             }
-        }, parallel);
+        }, stage -> stage > 0, parallel);
         FusedTrace trace = new FusedTrace(this, order, b, steps, batch, training);
         if (!training) {
             trace.detach();
@@ -337,7 +339,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         INDArray dx = Nd4j.create(dataType(), new long[] {steps * batch, spec.inputSize()}, 'c');
         int active = activeSteps(order, steps);
         // stages: gather weights; per step from the last: the elementwise backward, then the recurrent GEMMs; the
-        // weight gradients and dx. The GEMMs of a step read every partition's gate gradients, hence two stages.
+        // weight gradients and dx. The partitions meet only after each elementwise backward: the GEMMs of a step
+        // (and dx) read every partition's gate gradients, everything else reads the partition's own results.
         PartitionRunner.run(b.partitions, 2 + 2 * active, (p, stage) -> {
             if (stage == 0) {
                 gatherBackwardWeights(b, p);
@@ -353,7 +356,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 weightGradients(b, p);
                 inputGradient(b, p, dx);
             }
-        }, parallel);
+        }, stage -> stage > 0 && stage <= 2 * active && (stage - 1) % 2 == 0, parallel);
         INDArray dInput = order.unsortSteps(dx).reshape('c', steps, batch, spec.inputSize());
         INDArray dh0 = order.unsortBatch(b.partitions == 1 ? b.dh0 : joinUnits(b, b.dh0));
         State dInitial = lstm ? State.of(dh0, order.unsortBatch(b.dc0)) : State.of(dh0);

@@ -52,6 +52,17 @@ final class PartitionRunner {
         void run(int partition, int stage);
     }
 
+    /**
+     * Which stages the partitions must all finish before any goes on: those whose results another partition reads
+     * next. Every other meeting would only add waiting (each costs the spread between the threads' finishing times).
+     */
+    interface Meetings {
+        boolean after(int stage);
+    }
+
+    /** Every stage is followed by a meeting. */
+    static final Meetings ALWAYS = stage -> true;
+
     /** The most threads one pass uses in this JVM. */
     static int threads() {
         return THREADS;
@@ -92,13 +103,11 @@ final class PartitionRunner {
         return 1;
     }
 
-    /** Runs {@code stages} stages of {@code partitions} partitions, in parallel if workers are free. */
-    static void run(int partitions, int stages, Stage work) {
-        run(partitions, stages, work, true);
-    }
-
-    /** With {@code parallel} false, always in this thread (tests compare both). */
-    static void run(int partitions, int stages, Stage work, boolean parallel) {
+    /**
+     * Runs {@code stages} stages of {@code partitions} partitions, in parallel if {@code parallel} and workers are
+     * free, else in this thread (stage by stage, partition by partition: tests compare both).
+     */
+    static void run(int partitions, int stages, Stage work, Meetings meetings, boolean parallel) {
         if (partitions == 1 || !parallel || !WORKERS.tryAcquire(partitions - 1)) {
             for (int s = 0; s < stages; s++) {
                 for (int p = 0; p < partitions; p++) {
@@ -109,7 +118,7 @@ final class PartitionRunner {
         }
         try {
             PARALLEL_RUNS.incrementAndGet();
-            new Meeting(partitions, stages, work).run();
+            new Meeting(partitions, stages, work, meetings).run();
         } finally {
             WORKERS.release(partitions - 1);
         }
@@ -121,13 +130,15 @@ final class PartitionRunner {
         private final int partitions;
         private final int stages;
         private final Stage work;
+        private final Meetings meetings;
         private final AtomicLongArray finished;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Meeting(int partitions, int stages, Stage work) {
+        Meeting(int partitions, int stages, Stage work, Meetings meetings) {
             this.partitions = partitions;
             this.stages = stages;
             this.work = work;
+            this.meetings = meetings;
             this.finished = new AtomicLongArray(partitions * PAD);
         }
 
@@ -171,8 +182,10 @@ final class PartitionRunner {
             try {
                 for (int s = 0; s < stages; s++) {
                     work.run(p, s);
-                    finished.set(p * PAD, s + 1L);
-                    awaitAll(s + 1L);
+                    if (meetings.after(s)) {
+                        finished.set(p * PAD, s + 1L);
+                        awaitAll(s + 1L);
+                    }
                 }
             } catch (Abandoned a) {
                 // another partition failed; its exception is reported
