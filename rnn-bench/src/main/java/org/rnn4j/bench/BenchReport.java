@@ -32,7 +32,8 @@ public final class BenchReport implements Callable<Integer> {
             description = "ND4J thread caps to compare (0 = ND4J's defaults); default: ${DEFAULT-VALUE}")
     String[] threads;
 
-    @Option(names = "--include", defaultValue = "RecurrentBenchmark|StreamingBenchmark|GemmRoofBenchmark",
+    @Option(names = "--include",
+            defaultValue = "RecurrentBenchmark|StreamingBenchmark|GemmRoofBenchmark|LstmLayerOpBenchmark",
             description = "regular expression of benchmarks to run")
     String include;
 
@@ -79,7 +80,8 @@ public final class BenchReport implements Callable<Integer> {
             var p = r.getParams();
             String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
             String config = p.getParam("config") == null ? "stream" : p.getParam("config");
-            String impl = p.getParam("impl") == null ? "gemm" : p.getParam("impl");
+            String impl = p.getParam("impl") != null ? p.getParam("impl")
+                    : p.getBenchmark().contains("LstmLayerOp") ? "lstmlayer-op" : "gemm";
             all.computeIfAbsent(method + "|" + config + "|" + impl + "|" + p.getParam("threads"),
                     k -> new java.util.ArrayList<>()).add(r.getPrimaryResult().getStatistics().getPercentile(50));
         }
@@ -129,6 +131,9 @@ public final class BenchReport implements Callable<Integer> {
                 }
             }
             b.append('\n');
+            if (method.equals("infer")) {
+                lstmLayerOp(b, m);
+            }
             best(b, m, method);
         }
         b.append("## Streaming: one step, batch 1, input 64, hidden 256, µs\n\n");
@@ -147,6 +152,30 @@ public final class BenchReport implements Callable<Integer> {
             }
         }
         return b.toString();
+    }
+
+    /** ND4J's native lstmLayer op on the same inference work, beside rnn4j's LSTM. */
+    private void lstmLayerOp(StringBuilder b, Map<String, Double> m) {
+        boolean any = false;
+        for (String config : new String[] {"A", "B"}) {
+            for (String t : threads) {
+                Double op = m.get("infer|" + config + "|lstmlayer-op|" + t);
+                Double lstm = m.get("infer|" + config + "|rnn4j-lstm|" + t);
+                if (op == null) {
+                    continue;
+                }
+                if (!any) {
+                    b.append("ND4J's own `lstmLayer` op on the same inference work (this native build), ms:\n\n");
+                    b.append("| config | threads | rnn4j LSTM | ND4J lstmLayer op | op/rnn4j |\n|---|---|---|---|---|\n");
+                    any = true;
+                }
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", config, t, ms(lstm), ms(op),
+                        ratio(op, lstm)));
+            }
+        }
+        if (any) {
+            b.append('\n');
+        }
     }
 
     /** Each implementation at its best thread setting of this run (DL4J's best is usually 1 thread). */

@@ -60,6 +60,11 @@ final class Rnn4jRunner implements Runner {
         return stream.step(stepInput);
     }
 
+    /** The model this runner trains and runs (other benchmarks copy its weights). */
+    SequenceModel model() {
+        return model;
+    }
+
     @Override
     public int gates() {
         return gates;
