@@ -14,11 +14,23 @@ import org.slf4j.LoggerFactory;
  * vCPUs, config-A LSTM training took 156-168 ms per iteration with the default and 103-130 ms with one thread, and
  * the sentiment demo 14 s instead of 6 s. RNN kernels make many small calls, which gain nothing from more threads;
  * matrix products keep BLAS's own thread pool.
+ *
+ * <p>And it holds rnn4j's own thread count, {@value #THREADS_PROPERTY} (default: the number of cores, at most
+ * {@value #DEFAULT_MAX_THREADS}): the threads that one pass of a fused layer splits its hidden units over. When it is
+ * above 1, BLAS is set to one thread: those threads call BLAS at the same time, and BLAS's own pool on top of them
+ * oversubscribed the cores (config A training on 2 vCPUs: 237 ms per iteration with two BLAS threads under two
+ * rnn4j threads, 112 ms with one thread in all; the benchmark report of session 3).
  */
 public final class Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
     /** Overrides the OpenMP thread count rnn4j sets when {@code OMP_NUM_THREADS} is not in the environment. */
     public static final String OMP_THREADS_PROPERTY = "rnn4j.ompThreads";
+    /** The most threads one pass of a fused layer uses; 1 turns rnn4j's own threading off. */
+    public static final String THREADS_PROPERTY = "rnn4j.threads";
+    /** Only 2 threads were measured (the development machine has 2 cores); more are allowed through the property. */
+    public static final int DEFAULT_MAX_THREADS = 2;
+    private static final int THREADS = threads(System.getProperty(THREADS_PROPERTY),
+            Runtime.getRuntime().availableProcessors());
     private static volatile boolean ready;
 
     private Backend() {
@@ -45,6 +57,10 @@ public final class Backend {
             }
             if (Nd4j.getEnvironment().isCPU()) {
                 chooseOmpThreads();
+                if (THREADS > 1) {
+                    Nd4j.factory().blas().setMaxThreads(1);
+                    LOG.debug("BLAS threads: 1 (rnn4j runs up to {} threads per pass)", THREADS);
+                }
             }
             ready = true;
         }
@@ -63,6 +79,27 @@ public final class Backend {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("could not set ND4J's OpenMP threads ({}); set OMP_NUM_THREADS=1 on small machines", e.toString());
         }
+    }
+
+    /** rnn4j's threads per pass ({@value #THREADS_PROPERTY}, read once). */
+    public static int threads() {
+        return THREADS;
+    }
+
+    /** The thread count from the property's value (null: the default for this many cores). */
+    static int threads(String property, int cores) {
+        if (property == null) {
+            return Math.max(1, Math.min(cores, DEFAULT_MAX_THREADS));
+        }
+        try {
+            int threads = Integer.parseInt(property.strip());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(THREADS_PROPERTY + " must be a positive integer but is '" + property + "'");
     }
 
     /**

@@ -26,4 +26,24 @@ class BackendTest {
         assertTrue(e.getMessage().contains("rnn4j.ompThreads") && e.getMessage().contains("'0'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Backend.ompThreads("many", null));
     }
+
+    @Test
+    void rnn4jThreadsDefaultToTheCoresUpToTwo() {
+        assertEquals(2, Backend.threads(null, 8));
+        assertEquals(1, Backend.threads(null, 1));
+        assertEquals(4, Backend.threads(" 4 ", 2));
+        for (String bad : new String[] {"0", "-1", "two", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.threads(bad, 2));
+            assertTrue(e.getMessage().contains(Backend.THREADS_PROPERTY) && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void blasRunsOneThreadUnderRnn4jThreads() {
+        Backend.ensureReady();
+        if (Backend.threads() > 1) {
+            assertEquals(1, org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads());
+        }
+    }
 }

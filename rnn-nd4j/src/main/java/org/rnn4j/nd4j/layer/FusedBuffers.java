@@ -281,6 +281,12 @@ final class FusedBuffers {
                 k -> MatrixViews.rows(buffer, t * batch, t * batch + n));
     }
 
+    /** Rows {@code [from, to)} of a buffer, for partition p's thread (kept like {@link #rows}). */
+    INDArray span(int p, INDArray buffer, long from, long to) {
+        return caches[p].views.computeIfAbsent(buffer, k -> new HashMap<>()).computeIfAbsent(-(from << 32 | to) - 1,
+                k -> MatrixViews.rows(buffer, from, to));
+    }
+
     /** The state before step t: {@code h_{t-1}}, or {@code h0} at t = 0 (first n rows). */
     INDArray previous(INDArray states, INDArray initial, long t, long n) {
         return previous(0, states, initial, t, n);

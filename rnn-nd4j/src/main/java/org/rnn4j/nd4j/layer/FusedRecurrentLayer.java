@@ -420,8 +420,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         Nd4j.gemm(dGates, b.x, dWih, true, false, 1.0, beta);
         Nd4j.gemm(b.rows(p, dHproj, 0, batch), b.h0, dWhh, true, false, 1.0, beta);
         if (steps > 1) {
-            Nd4j.gemm(MatrixViews.rows(dHproj, batch, steps * batch), MatrixViews.rows(b.h, 0, (steps - 1) * batch),
-                    dWhh, true, false, 1.0, 1.0);
+            Nd4j.gemm(b.span(p, dHproj, batch, steps * batch), b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true,
+                    false, 1.0, 1.0);
         }
         INDArray dBih = null;
         INDArray dBhh = null;
@@ -461,7 +461,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         INDArray target = MatrixViews.rows(dx, from, to);
         for (int q = 0; q < b.partitions; q++) {
-            INDArray dGates = MatrixViews.rows(b.part(b.dGates, q), from, to);
+            INDArray dGates = b.span(p, b.part(b.dGates, q), from, to);
             Nd4j.gemm(dGates, b.inputWeights[q], target, false, false, 1.0, q == 0 ? 0.0 : 1.0);
         }
     }

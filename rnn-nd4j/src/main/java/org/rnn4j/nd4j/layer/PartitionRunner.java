@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.layer;
 
+import org.rnn4j.nd4j.Backend;
+
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,20 +23,16 @@ import java.util.concurrent.locks.LockSupport;
  * in their core's cache) and wait for each other after every step reached 67-92 GFLOP/s (alternating runs). Threads
  * of a pass meet after every stage, thousands of times a second, so they wait by spinning, not by parking.
  *
- * <p>Threads: {@value #PROPERTY} (default: the number of cores, at most {@value #DEFAULT_MAX}) caps the threads of
- * one pass. The extra threads come from one pool of daemon threads shared by all layers, with at most
- * {@code threads - 1} busy at once in the whole JVM: a pass that finds them taken (another thread is running a pass)
- * runs its partitions one after the other in its own thread, in the same order, with the same result. So a service
- * running inference in many threads gets no oversubscription from rnn4j.
+ * <p>Threads: {@link Backend#threads()} caps the threads of one pass. The extra threads come from one pool of daemon
+ * threads shared by all layers, with at most {@code threads - 1} busy at once in the whole JVM: a pass that finds
+ * them taken (another thread is running a pass) runs its partitions one after the other in its own thread, in the
+ * same order, with the same result. So a service running inference in many threads gets no oversubscription from
+ * rnn4j. ({@link Backend} sets BLAS to one thread when this is above 1.)
  */
 final class PartitionRunner {
-    /** The most threads one pass uses; 1 turns partitioning off. */
-    static final String PROPERTY = "rnn4j.threads";
-    /** Only 2 threads were measured (the development machine has 2 cores); more are allowed through the property. */
-    static final int DEFAULT_MAX = 2;
     /** Fewer hidden units per partition make products too small to gain from a second thread. */
     static final int MIN_UNITS = 64;
-    private static final int THREADS = threads(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
+    private static final int THREADS = Backend.threads();
     private static final Semaphore WORKERS = new Semaphore(THREADS - 1);
     private static final AtomicInteger WORKER_NUMBER = new AtomicInteger();
     private static final AtomicLong PARALLEL_RUNS = new AtomicLong();
@@ -71,22 +69,6 @@ final class PartitionRunner {
     /** How many passes have run their partitions in parallel so far (tests). */
     static long parallelRuns() {
         return PARALLEL_RUNS.get();
-    }
-
-    /** The thread count from the property's value (null: the default for this many cores). */
-    static int threads(String property, int cores) {
-        if (property == null) {
-            return Math.max(1, Math.min(cores, DEFAULT_MAX));
-        }
-        try {
-            int threads = Integer.parseInt(property.strip());
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(PROPERTY + " must be a positive integer but is '" + property + "'");
     }
 
     /** The partition count for a layer of {@code hidden} units: the most threads that give each at least 64 units. */

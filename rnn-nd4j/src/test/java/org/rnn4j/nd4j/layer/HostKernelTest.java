@@ -50,21 +50,12 @@ class HostKernelTest {
     }
 
     @Test
-    void partitionCountFollowsTheThreadsAndTheHiddenSize() {
+    void partitionCountFollowsTheThreadsAndTheHiddenSize() { // the thread count itself: BackendTest
         assertEquals(2, PartitionRunner.partitions(256, 2));
         assertEquals(1, PartitionRunner.partitions(256, 1));
         assertEquals(1, PartitionRunner.partitions(100, 2), "fewer than 64 units per partition");
         assertEquals(3, PartitionRunner.partitions(192, 4), "the most threads that give each 64 units");
         assertEquals(1, PartitionRunner.partitions(129, 2));
-        assertEquals(2, PartitionRunner.threads(null, 8));
-        assertEquals(1, PartitionRunner.threads(null, 1));
-        assertEquals(4, PartitionRunner.threads(" 4 ", 2));
-        for (String bad : new String[] {"0", "-1", "two", ""}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> PartitionRunner.threads(bad, 2));
-            assertTrue(e.getMessage().contains(PartitionRunner.PROPERTY) && e.getMessage().contains("'" + bad + "'"),
-                    e.getMessage());
-        }
     }
 
     @Test
