@@ -53,7 +53,7 @@ public final class BenchReport implements Callable<Integer> {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(include)
                 .forks(1)
-                .warmupIterations(full ? 4 : 2).warmupTime(TimeValue.seconds(full ? 2 : 1))
+                .warmupIterations(4).warmupTime(TimeValue.seconds(full ? 2 : 1))
                 .measurementIterations(full ? 8 : 3).measurementTime(TimeValue.seconds(full ? 2 : 1))
                 .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G")
                 .param("threads", threads)
