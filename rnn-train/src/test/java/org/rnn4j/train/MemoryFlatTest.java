@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Thousands of training iterations must not grow the heap or the process's resident memory (ND4J's native
  * buffers live outside the heap, so RSS is what shows a native leak). Both are measured once garbage is collected,
- * after 2,000, 4,000 and 6,000 iterations. Resident memory rises during the first ~3,000 iterations here (the
- * allocator's arenas and the GC settling; measured: 230, 316, 374 MB at 500, 1,500, 3,000) and is flat from then
- * on (374-375 MB up to 12,000), so growth is asserted from 2,000 on.
+ * after 2,000, 4,000 and 6,000 iterations. Resident memory rises while the allocator's arenas and the GC settle
+ * (session 2: 230, 316, 374 MB at 500, 1,500, 3,000 iterations, then 374-375 MB up to 12,000; session 3, with BLAS
+ * at one thread: 234-244 MB at 2,000, 250-255 at 4,000, 255-257 at 6,000), so the heap is checked from 2,000 on and
+ * resident memory over the last 2,000 iterations, where a leak of one 4 KB buffer per iteration would add 8 MB.
  */
 class MemoryFlatTest {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryFlatTest.class);
@@ -44,10 +45,9 @@ class MemoryFlatTest {
         long heapGrowth = samples.get(samples.size() - 1)[1] - samples.get(0)[1];
         assertTrue(heapGrowth < 8L << 20, "heap grew by " + (heapGrowth >> 20) + " MB over 4000 iterations");
         if (samples.get(0)[2] > 0) {
-            long rssGrowth = samples.get(samples.size() - 1)[2] - samples.get(0)[2];
-            // a leak of one 4 KB buffer per iteration would add 16 MB
-            assertTrue(rssGrowth < 16L << 20, "resident memory grew by " + (rssGrowth >> 20) + " MB over 4000 "
-                    + "iterations");
+            long rssGrowth = samples.get(samples.size() - 1)[2] - samples.get(samples.size() - 2)[2];
+            assertTrue(rssGrowth < 8L << 20, "resident memory grew by " + (rssGrowth >> 20) + " MB over the last "
+                    + "2000 iterations");
         }
     }
 
