@@ -17,38 +17,53 @@ import org.slf4j.LoggerFactory;
 /**
  * Thousands of training iterations must not grow the heap or the process's resident memory (ND4J's native
  * buffers live outside the heap, so RSS is what shows a native leak). Both are measured once garbage is collected,
- * after 2,000, 4,000 and 6,000 iterations. Resident memory rises while the allocator's arenas and the GC settle
- * (session 2: 230, 316, 374 MB at 500, 1,500, 3,000 iterations, then 374-375 MB up to 12,000; session 3, with BLAS
- * at one thread: 234-244 MB at 2,000, 250-255 at 4,000, 255-257 at 6,000), so the heap is checked from 2,000 on and
- * resident memory over the last 2,000 iterations, where a leak of one 4 KB buffer per iteration would add 8 MB.
+ * every 1,000 iterations from 2,000 to 8,000. Resident memory rises while the allocator's arenas and the GC settle
+ * and then moves up and down by several MB without a trend (session 3, 16,000 iterations: 241, 247, 247, 253, 264,
+ * 252, 256, 256 MB every 2,000; 248, 250, 260 MB at 2,000, 4,000, 6,000 in another run), so a comparison of two
+ * samples is flaky. The test fits a line to the seven samples and requires a slope under 8 KB per iteration (48 MB
+ * over the run): leaking any array of 8 KB or more per iteration, or all of an iteration's ~150 small native
+ * objects, exceeds it; the jitter does not. Leaked arrays that are still referenced also grow the heap, which is
+ * checked to within 8 MB.
  */
 class MemoryFlatTest {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryFlatTest.class);
 
     @Test
-    void sixThousandIterationsKeepHeapAndResidentMemoryFlat() {
+    void eightThousandIterationsKeepHeapAndResidentMemoryFlat() {
         List<long[]> samples = new ArrayList<>();
         TrainingListener probe = new TrainingListener() {
             @Override
             public void onEpochEnd(EpochSummary summary) {
                 int epoch = summary.epoch() + 1;
-                if (epoch % 80 == 0) {
+                if (epoch % 40 == 0 && epoch >= 80) {
                     samples.add(new long[] {epoch * 25L, heapAfterGc(), residentBytes()});
                 }
             }
         };
-        Trainer.builder(Tasks.gru(1), new BinaryCrossEntropyWithLogits(), new Adam(0.001)).epochs(240).batchSize(8)
+        Trainer.builder(Tasks.gru(1), new BinaryCrossEntropyWithLogits(), new Adam(0.001)).epochs(320).batchSize(8)
                 .listener(probe).build().fit(Tasks.signOfSum(200, 6, 4));
         for (long[] s : samples) {
             LOG.info("after {} iterations: heap {} MB, resident {} MB", s[0], s[1] >> 20, s[2] >> 20);
         }
         long heapGrowth = samples.get(samples.size() - 1)[1] - samples.get(0)[1];
-        assertTrue(heapGrowth < 8L << 20, "heap grew by " + (heapGrowth >> 20) + " MB over 4000 iterations");
+        assertTrue(heapGrowth < 8L << 20, "heap grew by " + (heapGrowth >> 20) + " MB over 6000 iterations");
         if (samples.get(0)[2] > 0) {
-            long rssGrowth = samples.get(samples.size() - 1)[2] - samples.get(samples.size() - 2)[2];
-            assertTrue(rssGrowth < 8L << 20, "resident memory grew by " + (rssGrowth >> 20) + " MB over the last "
-                    + "2000 iterations");
+            double slope = slope(samples);
+            assertTrue(slope < 8 * 1024, String.format("resident memory grows by %.0f bytes per iteration", slope));
         }
+    }
+
+    /** Least-squares slope of resident bytes over iterations. */
+    private static double slope(List<long[]> samples) {
+        double meanX = samples.stream().mapToLong(s -> s[0]).average().orElseThrow();
+        double meanY = samples.stream().mapToLong(s -> s[2]).average().orElseThrow();
+        double covariance = 0;
+        double variance = 0;
+        for (long[] s : samples) {
+            covariance += (s[0] - meanX) * (s[2] - meanY);
+            variance += (s[0] - meanX) * (s[0] - meanX);
+        }
+        return covariance / variance;
     }
 
     /**
