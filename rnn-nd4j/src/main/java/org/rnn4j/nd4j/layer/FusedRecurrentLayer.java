@@ -41,6 +41,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private final int partitions;
     /** Whether partitions may run in parallel (false: one after the other in the calling thread; for tests). */
     private final boolean parallel;
+    private final FusedProducts products;
     /** The buffers of the last training pass, reused by the next one of the same shape. */
     private FusedBuffers trainingBuffers;
     /**
@@ -69,6 +70,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         this.partitions = partitions;
         this.parallel = parallel;
+        this.products = new FusedProducts(spec, parameters, gradients);
         this.spec = spec;
         this.gru = spec instanceof Gru;
         this.lstm = spec instanceof Lstm;
@@ -111,7 +113,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         // the partitions meet: step t + 1's products read every partition's h_t
         PartitionRunner.run(b.partitions, 1 + active, (p, stage) -> {
             if (stage == 0) {
-                project(b, p);
+                products.project(b, p);
             } else {
                 recur(b, p, stage - 1, order.active(stage - 1));
             }
@@ -132,55 +134,9 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         return active;
     }
 
-    /** Partition p's input projection, after gathering its share of this pass's weights (more than one partition). */
-    private void project(FusedBuffers b, int p) {
-        if (b.partitions == 1) {
-            project(b);
-            return;
-        }
-        int gates = spec.gates();
-        int hidden = spec.hiddenSize();
-        int units = Math.toIntExact(b.partHidden);
-        PartitionWeights.gatherRows(b.host(p, w("weight_ih")), b.host(p, b.inputWeights[p]), gates, hidden, units, p,
-                spec.inputSize());
-        PartitionWeights.gatherRows(b.host(p, w("weight_hh")), b.host(p, b.recurrentWeights[p]), gates, hidden, units, p,
-                hidden);
-        INDArray partGates = b.part(b.gates, p);
-        Nd4j.gemm(b.x, b.inputWeights[p], partGates, false, true, 1.0, 0.0);
-        if (spec.bias()) {
-            PartitionWeights.gatherRows(b.host(p, w("bias_ih")), b.host(p, b.inputBias[p]), gates, hidden, units, p, 1);
-            PartitionWeights.gatherRows(b.host(p, w("bias_hh")), b.host(p, b.recurrentBias[p]), gates, hidden, units, p, 1);
-            partGates.addiRowVector(b.inputBias[p]);
-            if (gru) {
-                b.part(b.hproj, p).assign(0).addiRowVector(b.recurrentBias[p]);
-            } else {
-                partGates.addiRowVector(b.recurrentBias[p]);
-            }
-        } else if (gru) {
-            b.part(b.hproj, p).assign(0);
-        }
-    }
-
-    /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
-    private void project(FusedBuffers b) {
-        Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
-        if (spec.bias()) {
-            if (gru) {
-                b.gates.addiRowVector(w("bias_ih"));
-                b.hproj.assign(0).addiRowVector(w("bias_hh"));
-            } else {
-                b.gates.addiRowVector(w("bias_ih")).addiRowVector(w("bias_hh")); // no temporary: steppers run this per step
-            }
-        } else if (gru) {
-            b.hproj.assign(0);
-        }
-    }
-
     /** Step t of partition p for its first n rows: the recurrent GEMM for its gates, then the elementwise step. */
     private void recur(FusedBuffers b, int p, int t, long n) {
-        INDArray weights = b.partitions == 1 ? w("weight_hh") : b.recurrentWeights[p];
-        b.stepGemm(FusedBuffers.GemmKind.FORWARD, t, n, p, p, () -> new ReusedGemm(b.previous(p, b.h, b.h0, t, n),
-                weights, b.rows(p, b.part(gru ? b.hproj : b.gates, p), t, n), false, true, 1.0, 1.0)).run();
+        products.recurrent(b, p, t, n);
         kernel.forward(b, p, t, n);
     }
 
@@ -207,7 +163,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 hostStep();
                 return b.h;
             }
-            project(b);
+            products.project(b);
             recur(b, 0, 0, b.batch);
             b.h0.assign(b.h);
             if (lstm) {
@@ -343,18 +299,18 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         // (and dx) read every partition's gate gradients, everything else reads the partition's own results.
         PartitionRunner.run(b.partitions, 2 + 2 * active, (p, stage) -> {
             if (stage == 0) {
-                gatherBackwardWeights(b, p);
+                products.gatherBackwardWeights(b, p);
             } else if (stage <= 2 * active) {
                 int t = active - 1 - (stage - 1) / 2;
                 long n = order.active(t);
                 if ((stage - 1) % 2 == 0) {
                     kernel.backward(b, p, t, n);
                 } else {
-                    recurrentGradient(b, p, t, n, recurrentWeights);
+                    products.recurrentGradient(b, p, t, n, recurrentWeights);
                 }
             } else {
-                weightGradients(b, p);
-                inputGradient(b, p, dx);
+                products.weightGradients(b, p);
+                products.inputGradient(b, p, dx);
             }
         }, stage -> stage > 0 && stage <= 2 * active && (stage - 1) % 2 == 0, parallel);
         INDArray dInput = order.unsortSteps(dx).reshape('c', steps, batch, spec.inputSize());
@@ -375,95 +331,6 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             units(b, joined, p).assign(b.part(partitioned, p));
         }
         return joined;
-    }
-
-    /** Partition p's transposed blocks of {@code W_hh} for its recurrent gradient (more than one partition). */
-    private void gatherBackwardWeights(FusedBuffers b, int p) {
-        for (int q = 0; q < b.partitions && b.partitions > 1; q++) {
-            PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]), spec.gates(),
-                    spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
-        }
-    }
-
-    /** {@code dh_{t-1} += dHproj_t · W_hh} for partition p's units: from every partition's gate gradients. */
-    private void recurrentGradient(FusedBuffers b, int p, int t, long n, INDArray recurrentWeightsF) {
-        INDArray target = b.previous(p, b.part(b.dh, p), b.part(b.dh0, p), t, n);
-        if (b.partitions == 1) {
-            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, 0, 0, () -> new ReusedGemm(b.rows(b.dHproj, t, n),
-                    recurrentWeightsF, target, false, false, 1.0, 1.0)).run();
-            return;
-        }
-        for (int q = 0; q < b.partitions; q++) {
-            int source = q;
-            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, p, q, () -> new ReusedGemm(
-                    b.rows(p, b.part(b.dHproj, source), t, n), b.backwardWeights[source][p], target, false, true, 1.0,
-                    1.0)).run();
-        }
-    }
-
-    /**
-     * Partition p's rows of the weight and bias gradients, each a GEMM over the whole sequence:
-     * {@code dW_ih += dGatesᵀ·x}, {@code dW_hh += dHprojᵀ·h_{t-1}} (step 0 reads h0, steps 1.. read the output rows
-     * one block earlier), bias gradients as column sums (GEMMs with a ones row, not strided reductions). With more
-     * than one partition they go to the partition's own arrays (contiguous operands: the products over strided
-     * gate-column blocks ran slower and made ND4J copy them) and are then added to the gradients' rows in Java.
-     */
-    private void weightGradients(FusedBuffers b, int p) {
-        long batch = b.batch;
-        long steps = b.steps;
-        boolean split = b.partitions > 1;
-        INDArray dGates = b.part(b.dGates, p);
-        INDArray dHproj = b.part(b.dHproj, p);
-        INDArray dWih = split ? b.inputWeightGradient[p] : g("weight_ih");
-        INDArray dWhh = split ? b.recurrentWeightGradient[p] : g("weight_hh");
-        double beta = split ? 0.0 : 1.0;
-        Nd4j.gemm(dGates, b.x, dWih, true, false, 1.0, beta);
-        Nd4j.gemm(b.rows(p, dHproj, 0, batch), b.h0, dWhh, true, false, 1.0, beta);
-        if (steps > 1) {
-            Nd4j.gemm(b.span(p, dHproj, batch, steps * batch), b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true,
-                    false, 1.0, 1.0);
-        }
-        INDArray dBih = null;
-        INDArray dBhh = null;
-        if (spec.bias()) {
-            long columns = (long) spec.gates() * b.partHidden;
-            dBih = split ? b.inputBiasGradient[p] : g("bias_ih").reshape(1, columns);
-            dBhh = split ? b.recurrentBiasGradient[p] : g("bias_hh").reshape(1, columns);
-            Nd4j.gemm(b.ones, dGates, dBih, false, false, 1.0, beta);
-            Nd4j.gemm(b.ones, dHproj, dBhh, false, false, 1.0, beta);
-        }
-        if (split) {
-            int gates = spec.gates();
-            int hidden = spec.hiddenSize();
-            int units = Math.toIntExact(b.partHidden);
-            PartitionWeights.scatterAddRows(b.host(p, dWih), b.host(p, g("weight_ih")), gates, hidden, units, p,
-                    spec.inputSize());
-            PartitionWeights.scatterAddRows(b.host(p, dWhh), b.host(p, g("weight_hh")), gates, hidden, units, p,
-                    hidden);
-            if (spec.bias()) {
-                PartitionWeights.scatterAddRows(b.host(p, dBih), b.host(p, g("bias_ih")), gates, hidden, units, p, 1);
-                PartitionWeights.scatterAddRows(b.host(p, dBhh), b.host(p, g("bias_hh")), gates, hidden, units, p, 1);
-            }
-        }
-    }
-
-    /** Partition p's share of the rows of {@code dL/dx = Σ_q dGates_q · W_ih_q}. */
-    private void inputGradient(FusedBuffers b, int p, INDArray dx) {
-        if (b.partitions == 1) {
-            Nd4j.gemm(b.dGates, w("weight_ih"), dx, false, false, 1.0, 0.0);
-            return;
-        }
-        long rows = dx.size(0);
-        long from = rows * p / b.partitions;
-        long to = rows * (p + 1) / b.partitions;
-        if (from == to) {
-            return;
-        }
-        INDArray target = MatrixViews.rows(dx, from, to);
-        for (int q = 0; q < b.partitions; q++) {
-            INDArray dGates = b.span(p, b.part(b.dGates, q), from, to);
-            Nd4j.gemm(dGates, b.inputWeights[q], target, false, false, 1.0, q == 0 ? 0.0 : 1.0);
-        }
     }
 
     /** Adds a final-state gradient ({@code [B, H]}, sorted) at each group's last valid step. */
@@ -492,10 +359,6 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
     private INDArray w(String name) {
         return parameters.get(name);
-    }
-
-    private INDArray g(String name) {
-        return gradients.get(name);
     }
 
     public RecurrentCellSpec spec() {

@@ -1,0 +1,178 @@
+package org.rnn4j.nd4j.layer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.nd4j.cell.Gru;
+import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+
+/**
+ * The matrix products of {@link FusedRecurrentLayer}: the input projection, the per-step recurrent products, the
+ * weight, bias and input gradients, each for one partition of the hidden units ({@link FusedBuffers}), and the
+ * per-pass copies of a partition's share of the weights they need. With one partition they are the plain products
+ * over the whole gate matrices, which every backend runs.
+ */
+final class FusedProducts {
+    private final RecurrentCellSpec spec;
+    private final Parameters parameters;
+    private final Parameters gradients;
+    private final boolean gru;
+
+    FusedProducts(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
+        this.spec = spec;
+        this.parameters = parameters;
+        this.gradients = gradients;
+        this.gru = spec instanceof Gru;
+    }
+
+    /** Partition p's input projection, after gathering its share of this pass's weights (more than one partition). */
+    void project(FusedBuffers b, int p) {
+        if (b.partitions == 1) {
+            project(b);
+            return;
+        }
+        int gates = spec.gates();
+        int hidden = spec.hiddenSize();
+        int units = Math.toIntExact(b.partHidden);
+        PartitionWeights.gatherRows(b.host(p, w("weight_ih")), b.host(p, b.inputWeights[p]), gates, hidden, units,
+                p, spec.inputSize());
+        PartitionWeights.gatherRows(b.host(p, w("weight_hh")), b.host(p, b.recurrentWeights[p]), gates, hidden,
+                units, p, hidden);
+        INDArray partGates = b.part(b.gates, p);
+        Nd4j.gemm(b.x, b.inputWeights[p], partGates, false, true, 1.0, 0.0);
+        if (spec.bias()) {
+            PartitionWeights.gatherRows(b.host(p, w("bias_ih")), b.host(p, b.inputBias[p]), gates, hidden, units, p,
+                    1);
+            PartitionWeights.gatherRows(b.host(p, w("bias_hh")), b.host(p, b.recurrentBias[p]), gates, hidden, units,
+                    p, 1);
+            partGates.addiRowVector(b.inputBias[p]);
+            if (gru) {
+                b.part(b.hproj, p).assign(0).addiRowVector(b.recurrentBias[p]);
+            } else {
+                partGates.addiRowVector(b.recurrentBias[p]);
+            }
+        } else if (gru) {
+            b.part(b.hproj, p).assign(0);
+        }
+    }
+
+    /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
+    void project(FusedBuffers b) {
+        Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
+        if (spec.bias()) {
+            if (gru) {
+                b.gates.addiRowVector(w("bias_ih"));
+                b.hproj.assign(0).addiRowVector(w("bias_hh"));
+            } else {
+                // no temporary: steppers run this per step
+                b.gates.addiRowVector(w("bias_ih")).addiRowVector(w("bias_hh"));
+            }
+        } else if (gru) {
+            b.hproj.assign(0);
+        }
+    }
+
+    /** Step t's recurrent product for partition p's gates: {@code += h_{t-1}·W_hhᵀ} (first n rows). */
+    void recurrent(FusedBuffers b, int p, int t, long n) {
+        INDArray weights = b.partitions == 1 ? w("weight_hh") : b.recurrentWeights[p];
+        b.stepGemm(FusedBuffers.GemmKind.FORWARD, t, n, p, p, () -> new ReusedGemm(b.previous(p, b.h, b.h0, t, n),
+                weights, b.rows(p, b.part(gru ? b.hproj : b.gates, p), t, n), false, true, 1.0, 1.0)).run();
+    }
+
+    /** Partition p's transposed blocks of {@code W_hh} for its recurrent gradient (more than one partition). */
+    void gatherBackwardWeights(FusedBuffers b, int p) {
+        for (int q = 0; q < b.partitions && b.partitions > 1; q++) {
+            PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]), spec.gates(),
+                    spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
+        }
+    }
+
+    /** {@code dh_{t-1} += dHproj_t · W_hh} for partition p's units: from every partition's gate gradients. */
+    void recurrentGradient(FusedBuffers b, int p, int t, long n, INDArray recurrentWeightsF) {
+        INDArray target = b.previous(p, b.part(b.dh, p), b.part(b.dh0, p), t, n);
+        if (b.partitions == 1) {
+            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, 0, 0, () -> new ReusedGemm(b.rows(b.dHproj, t, n),
+                    recurrentWeightsF, target, false, false, 1.0, 1.0)).run();
+            return;
+        }
+        for (int q = 0; q < b.partitions; q++) {
+            int source = q;
+            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, p, q, () -> new ReusedGemm(
+                    b.rows(p, b.part(b.dHproj, source), t, n), b.backwardWeights[source][p], target, false, true, 1.0,
+                    1.0)).run();
+        }
+    }
+
+    /**
+     * Partition p's rows of the weight and bias gradients, each a GEMM over the whole sequence:
+     * {@code dW_ih += dGatesᵀ·x}, {@code dW_hh += dHprojᵀ·h_{t-1}} (step 0 reads h0, steps 1.. read the output rows
+     * one block earlier), bias gradients as column sums (GEMMs with a ones row, not strided reductions). With more
+     * than one partition they go to the partition's own arrays (contiguous operands: the products over strided
+     * gate-column blocks ran slower and made ND4J copy them) and are then added to the gradients' rows in Java.
+     */
+    void weightGradients(FusedBuffers b, int p) {
+        long batch = b.batch;
+        long steps = b.steps;
+        boolean split = b.partitions > 1;
+        INDArray dGates = b.part(b.dGates, p);
+        INDArray dHproj = b.part(b.dHproj, p);
+        INDArray dWih = split ? b.inputWeightGradient[p] : g("weight_ih");
+        INDArray dWhh = split ? b.recurrentWeightGradient[p] : g("weight_hh");
+        double beta = split ? 0.0 : 1.0;
+        Nd4j.gemm(dGates, b.x, dWih, true, false, 1.0, beta);
+        Nd4j.gemm(b.rows(p, dHproj, 0, batch), b.h0, dWhh, true, false, 1.0, beta);
+        if (steps > 1) {
+            Nd4j.gemm(b.span(p, dHproj, batch, steps * batch), b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true,
+                    false, 1.0, 1.0);
+        }
+        INDArray dBih = null;
+        INDArray dBhh = null;
+        if (spec.bias()) {
+            long columns = (long) spec.gates() * b.partHidden;
+            dBih = split ? b.inputBiasGradient[p] : g("bias_ih").reshape(1, columns);
+            dBhh = split ? b.recurrentBiasGradient[p] : g("bias_hh").reshape(1, columns);
+            Nd4j.gemm(b.ones, dGates, dBih, false, false, 1.0, beta);
+            Nd4j.gemm(b.ones, dHproj, dBhh, false, false, 1.0, beta);
+        }
+        if (split) {
+            int gates = spec.gates();
+            int hidden = spec.hiddenSize();
+            int units = Math.toIntExact(b.partHidden);
+            PartitionWeights.scatterAddRows(b.host(p, dWih), b.host(p, g("weight_ih")), gates, hidden, units, p,
+                    spec.inputSize());
+            PartitionWeights.scatterAddRows(b.host(p, dWhh), b.host(p, g("weight_hh")), gates, hidden, units, p,
+                    hidden);
+            if (spec.bias()) {
+                PartitionWeights.scatterAddRows(b.host(p, dBih), b.host(p, g("bias_ih")), gates, hidden, units, p, 1);
+                PartitionWeights.scatterAddRows(b.host(p, dBhh), b.host(p, g("bias_hh")), gates, hidden, units, p, 1);
+            }
+        }
+    }
+
+    /** Partition p's share of the rows of {@code dL/dx = Σ_q dGates_q · W_ih_q}. */
+    void inputGradient(FusedBuffers b, int p, INDArray dx) {
+        if (b.partitions == 1) {
+            Nd4j.gemm(b.dGates, w("weight_ih"), dx, false, false, 1.0, 0.0);
+            return;
+        }
+        long rows = dx.size(0);
+        long from = rows * p / b.partitions;
+        long to = rows * (p + 1) / b.partitions;
+        if (from == to) {
+            return;
+        }
+        INDArray target = MatrixViews.rows(dx, from, to);
+        for (int q = 0; q < b.partitions; q++) {
+            INDArray dGates = b.span(p, b.part(b.dGates, q), from, to);
+            Nd4j.gemm(dGates, b.inputWeights[q], target, false, false, 1.0, q == 0 ? 0.0 : 1.0);
+        }
+    }
+
+    private INDArray w(String name) {
+        return parameters.get(name);
+    }
+
+    private INDArray g(String name) {
+        return gradients.get(name);
+    }
+}
