@@ -361,6 +361,11 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         return parameters.get(name);
     }
 
+    /** How many partitions of the hidden units each pass computes (threads permitting, in parallel). */
+    int partitions() {
+        return partitions;
+    }
+
     public RecurrentCellSpec spec() {
         return spec;
     }

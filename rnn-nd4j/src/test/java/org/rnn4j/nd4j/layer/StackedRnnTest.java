@@ -91,6 +91,45 @@ class StackedRnnTest {
         }
     }
 
+    /**
+     * Layers of 128 units split over two threads on a machine with two cores (PartitionRunner): a masked,
+     * bidirectional two-layer stack of them equals the same stack of readable reference cells on outputs, final
+     * states and every gradient.
+     */
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"LSTM", "GRU", "RNN_TANH"})
+    void partitionedStackEqualsTheReferenceCells(CellKind kind) {
+        StackedRnn fused = StackedRnn.builder(kind.spec(3, 128, true)).layers(2).bidirectional(true).build();
+        StackedRnn reference = StackedRnn.builder(kind.spec(3, 128, false)).layers(2).bidirectional(true).build();
+        Parameters p = parameters(fused, 6);
+        p.flat().muli(0.3); // keep 128-unit sums away from saturation, where every gradient is tiny
+        SequenceLayer fast = fused.create(p, p.zerosLike());
+        SequenceLayer slow = reference.create(p, p.zerosLike());
+        if (org.rnn4j.nd4j.Backend.threads() > 1) {
+            assertEquals(2, ((FusedRecurrentLayer) ((StackedRnnLayer) fast).layer(1, 1)).partitions());
+        }
+        int[] lengths = {4, 2, 5};
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3, 3).subi(0.5);
+        INDArray dOut = Nd4j.rand(DataType.DOUBLE, 5, 3, 256).subi(0.5);
+        State initial = randomState(fast.stateArity(), 3, 128);
+        State dFinal = randomState(fast.stateArity(), 3, 128);
+        SequenceLayer.Trace tf = fast.forward(x, lengths, initial);
+        SequenceLayer.Trace ts = slow.forward(x, lengths, initial);
+        assertClose(ts.outputs(), tf.outputs(), "outputs");
+        for (int k = 0; k < dFinal.arity(); k++) {
+            assertClose(ts.finalState().get(k), tf.finalState().get(k), "final state part " + k);
+        }
+        SequenceLayer.Gradient gf = fast.backward(tf, dOut, dFinal);
+        SequenceLayer.Gradient gs = slow.backward(ts, dOut, dFinal);
+        assertClose(gs.inputGradients(), gf.inputGradients(), "input gradients");
+        for (int k = 0; k < dFinal.arity(); k++) {
+            assertClose(gs.initialStateGradient().get(k), gf.initialStateGradient().get(k), "initial part " + k);
+        }
+        GradientCheck.assertNonTrivial("parameters", fast.gradients().flat());
+        assertClose(slow.gradients().flat(), fast.gradients().flat(), "parameter gradients");
+    }
+
     @ParameterizedTest
     @EnumSource(CellKind.class)
     void maskedBidirectionalStackEqualsEachSequenceAlone(CellKind kind) {
