@@ -1,7 +1,5 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.Backend;
-
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,16 +10,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.rnn4j.nd4j.Backend;
 
 /**
  * Runs a pass of a fused layer whose hidden units are split into partitions ({@link FusedBuffers}): a sequence of
- * stages (a step's work, the projections, the weight gradients), each done by every partition, with all partitions
- * done with a stage before any starts the next.
+ * stages (a step's work, the projections, the weight gradients), each done by every partition. After the stages
+ * whose results another partition reads next ({@link Meetings}), the partitions meet: all finish the stage before
+ * any goes on.
  *
  * <p>Why: on this project's 2-core machine the per-step product {@code [32, 256] x [256, 1024]} runs at 40-48
  * GFLOP/s in one thread, and two threads that each multiply by their half of {@code W_hh}'s rows (which then stays
  * in their core's cache) and wait for each other after every step reached 67-92 GFLOP/s (alternating runs). Threads
- * of a pass meet after every stage, thousands of times a second, so they wait by spinning, not by parking.
+ * of a pass meet about once per time step, thousands of times a second, so they wait by spinning (then yielding,
+ * then parking if the other thread was descheduled), not by parking at once.
  *
  * <p>Threads: {@link Backend#threads()} caps the threads of one pass. The extra threads come from one pool of daemon
  * threads shared by all layers, with at most {@code threads - 1} busy at once in the whole JVM: a pass that finds
