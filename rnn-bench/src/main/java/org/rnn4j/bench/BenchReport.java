@@ -192,7 +192,7 @@ public final class BenchReport implements Callable<Integer> {
             if (lstm == null || dl4j == null) {
                 continue;
             }
-            parts.add(String.format(Locale.ROOT, "%s: rnn4j LSTM %s ms (%s threads), GRU %s ms (%s), DL4J LSTM %s ms "
+            parts.add(String.format(Locale.ROOT, "%s: rnn4j LSTM %s ms (threads %s), GRU %s ms (%s), DL4J LSTM %s ms "
                             + "(%s): DL4J/rnn4j LSTM %s, GRU %s", config, lstm[0], lstm[1],
                     gru == null ? "-" : gru[0], gru == null ? "-" : gru[1], dl4j[0], dl4j[1],
                     ratio(Double.valueOf(dl4j[0]), Double.valueOf(lstm[0])),
