@@ -13,6 +13,7 @@ import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.Backend;
+import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
 import org.rnn4j.nd4j.layer.Dropout;
@@ -126,13 +127,14 @@ public final class SequenceModel implements Model {
     }
 
     /**
-     * Whether the {@link OutputMode#LAST_STEP} features are the top layer's final hidden state: with one direction,
-     * the output at each sequence's last valid step is that state (with two, the reverse direction's output at the
-     * last step is its first step, not its final state).
+     * Whether the {@link OutputMode#LAST_STEP} features are the top layer's final hidden state: for the built-in
+     * cells (whose output is their hidden state; a user's cell may output something else of the same width) with one
+     * direction (with two, the reverse direction's output at the last step is its first step, not its final state).
      */
     private boolean lastStepIsFinalState() {
+        RecurrentSpec spec = config.recurrent();
         return outputMode == OutputMode.LAST_STEP && finalHiddenParts().length == 1
-                && recurrent.outputSize() == recurrent.hiddenSize();
+                && (spec instanceof RecurrentCellSpec || spec instanceof StackedRnn);
     }
 
     /** Directions × hidden size of the top layer: the width of {@link OutputMode#FINAL_HIDDEN} features. */
