@@ -228,7 +228,7 @@ final class FusedBuffers {
         return recurrentWeightsF.assign(weights);
     }
 
-    /** The host memory of one of these buffers (CPU backend only; see {@link HostKernels}), for partition p's thread. */
+    /** The host memory of a buffer (CPU backend only; see {@link HostKernels}), for partition p's thread. */
     HostArray host(int p, INDArray buffer) {
         return caches[p].hostArrays.computeIfAbsent(buffer, HostArray::of);
     }

@@ -31,20 +31,13 @@ final class FusedProducts {
             project(b);
             return;
         }
-        int gates = spec.gates();
-        int hidden = spec.hiddenSize();
-        int units = Math.toIntExact(b.partHidden);
-        PartitionWeights.gatherRows(b.host(p, w("weight_ih")), b.host(p, b.inputWeights[p]), gates, hidden, units,
-                p, spec.inputSize());
-        PartitionWeights.gatherRows(b.host(p, w("weight_hh")), b.host(p, b.recurrentWeights[p]), gates, hidden,
-                units, p, hidden);
+        gatherPartitionRows(b, p, "weight_ih", b.inputWeights[p], spec.inputSize());
+        gatherPartitionRows(b, p, "weight_hh", b.recurrentWeights[p], spec.hiddenSize());
         INDArray partGates = b.part(b.gates, p);
         Nd4j.gemm(b.x, b.inputWeights[p], partGates, false, true, 1.0, 0.0);
         if (spec.bias()) {
-            PartitionWeights.gatherRows(b.host(p, w("bias_ih")), b.host(p, b.inputBias[p]), gates, hidden, units, p,
-                    1);
-            PartitionWeights.gatherRows(b.host(p, w("bias_hh")), b.host(p, b.recurrentBias[p]), gates, hidden, units,
-                    p, 1);
+            gatherPartitionRows(b, p, "bias_ih", b.inputBias[p], 1);
+            gatherPartitionRows(b, p, "bias_hh", b.recurrentBias[p], 1);
             partGates.addiRowVector(b.inputBias[p]);
             if (gru) {
                 b.part(b.hproj, p).assign(0).addiRowVector(b.recurrentBias[p]);
@@ -54,6 +47,12 @@ final class FusedProducts {
         } else if (gru) {
             b.part(b.hproj, p).assign(0);
         }
+    }
+
+    /** Copies partition p's gate rows of parameter {@code name} into its own {@code [G*Hp, columns]} array. */
+    private void gatherPartitionRows(FusedBuffers b, int p, String name, INDArray partArray, int columns) {
+        PartitionWeights.gatherRows(b.host(p, w(name)), b.host(p, partArray), spec.gates(), spec.hiddenSize(),
+                Math.toIntExact(b.partHidden), p, columns);
     }
 
     /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
@@ -81,9 +80,12 @@ final class FusedProducts {
 
     /** Partition p's transposed blocks of {@code W_hh} for its recurrent gradient (more than one partition). */
     void gatherBackwardWeights(FusedBuffers b, int p) {
-        for (int q = 0; q < b.partitions && b.partitions > 1; q++) {
-            PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]), spec.gates(),
-                    spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
+        if (b.partitions == 1) {
+            return; // one partition multiplies by the whole W_hh
+        }
+        for (int q = 0; q < b.partitions; q++) {
+            PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]),
+                    spec.gates(), spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
         }
     }
 
@@ -125,28 +127,27 @@ final class FusedProducts {
             Nd4j.gemm(b.span(p, dHproj, batch, steps * batch), b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true,
                     false, 1.0, 1.0);
         }
-        INDArray dBih = null;
-        INDArray dBhh = null;
         if (spec.bias()) {
             long columns = (long) spec.gates() * b.partHidden;
-            dBih = split ? b.inputBiasGradient[p] : g("bias_ih").reshape(1, columns);
-            dBhh = split ? b.recurrentBiasGradient[p] : g("bias_hh").reshape(1, columns);
-            Nd4j.gemm(b.ones, dGates, dBih, false, false, 1.0, beta);
-            Nd4j.gemm(b.ones, dHproj, dBhh, false, false, 1.0, beta);
+            Nd4j.gemm(b.ones, dGates, split ? b.inputBiasGradient[p] : g("bias_ih").reshape(1, columns), false,
+                    false, 1.0, beta);
+            Nd4j.gemm(b.ones, dHproj, split ? b.recurrentBiasGradient[p] : g("bias_hh").reshape(1, columns), false,
+                    false, 1.0, beta);
         }
         if (split) {
-            int gates = spec.gates();
-            int hidden = spec.hiddenSize();
-            int units = Math.toIntExact(b.partHidden);
-            PartitionWeights.scatterAddRows(b.host(p, dWih), b.host(p, g("weight_ih")), gates, hidden, units, p,
-                    spec.inputSize());
-            PartitionWeights.scatterAddRows(b.host(p, dWhh), b.host(p, g("weight_hh")), gates, hidden, units, p,
-                    hidden);
+            addPartitionRows(b, p, dWih, "weight_ih", spec.inputSize());
+            addPartitionRows(b, p, dWhh, "weight_hh", spec.hiddenSize());
             if (spec.bias()) {
-                PartitionWeights.scatterAddRows(b.host(p, dBih), b.host(p, g("bias_ih")), gates, hidden, units, p, 1);
-                PartitionWeights.scatterAddRows(b.host(p, dBhh), b.host(p, g("bias_hh")), gates, hidden, units, p, 1);
+                addPartitionRows(b, p, b.inputBiasGradient[p], "bias_ih", 1);
+                addPartitionRows(b, p, b.recurrentBiasGradient[p], "bias_hh", 1);
             }
         }
+    }
+
+    /** Adds partition p's gradient rows ({@code [G*Hp, columns]}) into the gradient {@code name}'s gate rows. */
+    private void addPartitionRows(FusedBuffers b, int p, INDArray partGradient, String name, int columns) {
+        PartitionWeights.scatterAddRows(b.host(p, partGradient), b.host(p, g(name)), spec.gates(), spec.hiddenSize(),
+                Math.toIntExact(b.partHidden), p, columns);
     }
 
     /** Partition p's share of the rows of {@code dL/dx = Σ_q dGates_q · W_ih_q}. */

@@ -266,7 +266,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         } else {
             INDArray sorted = order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden));
             for (int p = 0; p < b.partitions; p++) {
-                b.part(b.dh, p).assign(b.partitions == 1 ? sorted : units(b, sorted, p));
+                b.part(b.dh, p).assign(units(b, sorted, p));
             }
         }
         b.dh0.assign(0);
@@ -275,12 +275,13 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             b.dc0.assign(0);
         }
         if (finalStateGradient != null) {
-            INDArray sortedHidden = order.sortBatch(finalStateGradient.hidden());
+            // the caller's arrays may be in any order; the views below need c order
+            INDArray sortedHidden = Inputs.contiguous(order.sortBatch(finalStateGradient.hidden()));
             for (int p = 0; p < b.partitions; p++) {
-                inject(b, b.part(b.dh, p), b.partitions == 1 ? sortedHidden : units(b, sortedHidden, p), order);
+                inject(b, b.part(b.dh, p), units(b, sortedHidden, p), order);
             }
             if (lstm) {
-                inject(b, b.dc, order.sortBatch(finalStateGradient.get(1)), order);
+                inject(b, b.dc, Inputs.contiguous(order.sortBatch(finalStateGradient.get(1))), order);
             }
         }
         if (!order.full()) { // padded rows are never written by the steps but are read by the weight GEMMs

@@ -58,6 +58,35 @@ class HostKernelTest {
         assertEquals(1, PartitionRunner.partitions(129, 2));
     }
 
+    /** Gradients handed to backward may be in any order or views; partitioned or not, the result is the same. */
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"LSTM", "GRU"})
+    void gradientsInFortranOrderAgree(CellKind kind) {
+        RecurrentCellSpec spec = kind.spec(3, 6, true);
+        Parameters parameters = Parameters.zeros(spec.layout(), DataType.DOUBLE);
+        spec.initialize(parameters, new SplittableRandom(5));
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 7, 5, 3);
+        INDArray dOut = Nd4j.rand(DataType.DOUBLE, 7, 5, 6);
+        State dFinal = spec.stateArity() == 2
+                ? State.of(Nd4j.rand(DataType.DOUBLE, 5, 6), Nd4j.rand(DataType.DOUBLE, 5, 6))
+                : State.of(Nd4j.rand(DataType.DOUBLE, 5, 6));
+        INDArray[] fortran = new INDArray[dFinal.arity()];
+        for (int k = 0; k < fortran.length; k++) {
+            fortran[k] = dFinal.get(k).dup('f');
+        }
+        for (int partitions : new int[] {1, 2}) {
+            for (int[] lengths : new int[][] {null, LENGTHS}) {
+                Result c = run(spec, parameters, true, partitions, true, x, lengths, null, dOut, dFinal);
+                Result f = run(spec, parameters, true, partitions, true, x, lengths, null, dOut.dup('f'),
+                        State.of(fortran));
+                String what = kind + " " + partitions + " partitions, lengths " + (lengths != null);
+                close(what + " input gradient", f.dInput, c.dInput, 1e-14);
+                close(what + " parameter gradients", f.gradients, c.gradients, 1e-14);
+            }
+        }
+    }
+
     @Test
     void partitionsNeedTheHostKernelsAndADivisor() {
         RecurrentCellSpec spec = CellKind.LSTM.spec(3, 6, true);
