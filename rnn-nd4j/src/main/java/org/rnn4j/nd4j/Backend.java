@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@value #DEFAULT_MAX_THREADS}): the threads that one pass of a fused layer splits its hidden units over. When it is
  * above 1, BLAS is set to one thread: those threads call BLAS at the same time, and BLAS's own pool on top of them
  * oversubscribed the cores (config A training on 2 vCPUs: 237 ms per iteration with two BLAS threads under two
- * rnn4j threads, 112 ms with one thread in all; the benchmark report of session 3).
+ * rnn4j threads, 112 ms with one thread in all; a JMH run of session 3 whose report was not kept).
  */
 public final class Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);

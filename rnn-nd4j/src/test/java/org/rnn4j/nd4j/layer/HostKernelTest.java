@@ -58,6 +58,26 @@ class HostKernelTest {
         assertEquals(1, PartitionRunner.partitions(129, 2));
     }
 
+    /** Partitions in parallel threads and one after the other give the same bits: the run is deterministic. */
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"LSTM", "GRU", "RNN_TANH"})
+    void partitionedPassesAreBitIdenticalInParallelAndInOneThread(CellKind kind) {
+        RecurrentCellSpec spec = kind.spec(3, 6, true);
+        Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(parameters, new SplittableRandom(8));
+        Nd4j.getRandom().setSeed(17);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 7, 5, 3);
+        INDArray dOut = Nd4j.rand(DataType.FLOAT, 7, 5, 6);
+        Result first = run(spec, parameters, true, 2, true, x, LENGTHS, null, dOut, null);
+        Result again = run(spec, parameters, true, 2, true, x, LENGTHS, null, dOut, null);
+        Result serial = run(spec, parameters, true, 2, false, x, LENGTHS, null, dOut, null);
+        for (Result r : new Result[] {again, serial}) {
+            assertEquals(first.outputs, r.outputs);
+            assertEquals(first.dInput, r.dInput);
+            assertEquals(first.gradients, r.gradients);
+        }
+    }
+
     /** Gradients handed to backward may be in any order or views; partitioned or not, the result is the same. */
     @ParameterizedTest
     @EnumSource(value = CellKind.class, names = {"LSTM", "GRU"})
