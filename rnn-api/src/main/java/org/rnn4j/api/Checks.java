@@ -1,16 +1,20 @@
 package org.rnn4j.api;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Argument checks shared by every entry point. Each throws {@link IllegalArgumentException} whose message names the
  * argument and gives the expected and actual value. Shape, rank and type checks read only Java-side metadata, so they
- * run before any native computation; {@link #finite} runs one read-only native reduction.
+ * run before any native computation; {@link #finite} reads the values (in Java on the CPU host, else by one read-only
+ * native reduction).
  */
 public final class Checks {
     /** Marks a dimension that may have any size in {@link #shape}. */
@@ -53,13 +57,49 @@ public final class Checks {
         return array;
     }
 
-    /** Rejects NaN and infinite values (one native reduction, after the shape checks). */
+    /**
+     * Rejects NaN and infinite values, after the shape checks. A contiguous array on the CPU host is scanned in Java
+     * (no native call and nothing allocated: a training iteration runs several of these checks); any other array by
+     * one native reduction.
+     */
     public static INDArray finite(INDArray array, String name) {
         notNull(array, name);
-        if (array.length() > 0 && BooleanIndexing.or(array, Conditions.notFinite())) {
+        if (array.length() > 0 && !allFinite(array)) {
             throw new IllegalArgumentException(name + " contains NaN or infinite values");
         }
         return array;
+    }
+
+    private static boolean allFinite(INDArray array) {
+        return onHost(array) ? hostFinite(array) : !BooleanIndexing.or(array, Conditions.notFinite());
+    }
+
+    private static boolean onHost(INDArray array) {
+        return Nd4j.getEnvironment().isCPU() && array.ordering() == 'c'
+                && (array.length() == 1 || array.elementWiseStride() == 1)
+                && array.offset() + array.length() <= Integer.MAX_VALUE
+                && (array.dataType() == DataType.FLOAT || array.dataType() == DataType.DOUBLE);
+    }
+
+    private static boolean hostFinite(INDArray array) {
+        int from = Math.toIntExact(array.offset());
+        int to = Math.toIntExact(array.offset() + array.length());
+        if (array.dataType() == DataType.FLOAT) {
+            FloatBuffer values = array.data().asNioFloat();
+            for (int i = from; i < to; i++) {
+                if (!Float.isFinite(values.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        DoubleBuffer values = array.data().asNioDouble();
+        for (int i = from; i < to; i++) {
+            if (!Double.isFinite(values.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rejects arrays of a non-floating type; rnn4j computes in float32 or float64 only. */

@@ -67,6 +67,15 @@ public interface SequenceLayer {
      */
     Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient);
 
+    /**
+     * {@link #backward} for a caller that needs only the parameter gradients, such as a model whose first layer
+     * reads raw features: the same parameter gradients, while a layer may skip the input and initial-state gradients
+     * (for a fused layer the product {@code dGates·W_ih}, {@code 2·T·B·gates·H·inputSize} FLOPs, and the copies).
+     */
+    default void backwardParameters(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        backward(trace, outputGradients, finalStateGradient);
+    }
+
     /** The result of a forward pass. */
     interface Trace {
         /** Outputs of every step, {@code [T, batch, outputSize]}. */

@@ -73,6 +73,11 @@ final class BatchOrder {
         return groups.size() == 1 && groups.get(0).length() == steps;
     }
 
+    /** The original batch index of sorted row {@code sorted}. */
+    int originalIndex(int sorted) {
+        return sortedToOriginal[sorted];
+    }
+
     /** Whether sorting changes nothing (lengths already non-increasing). */
     boolean identity() {
         return identity;

@@ -45,6 +45,7 @@ final class FusedBuffers {
     final long hidden;
     final int partitions;
     final long partHidden;
+    /** The pass's input rows in sorted batch order: a copy, so that the reused GEMMs that read it stay valid. */
     INDArray x;
     /** Counts the passes that have used these buffers, so that a trace can tell it is stale. */
     int generation;
@@ -115,6 +116,56 @@ final class FusedBuffers {
         }
     }
 
+    /**
+     * Copies the input ({@code [T, B, I]}, original batch order) into {@link #x} in sorted order: in Java on the CPU
+     * host (no view to make, nothing allocated), else by ND4J.
+     */
+    void copyInput(INDArray input, BatchOrder order, boolean host) {
+        long inputSize = input.size(2);
+        if (x == null) {
+            x = persistent(input.dataType(), false, steps * batch, inputSize);
+        }
+        INDArray source = Inputs.contiguous(input);
+        if (!host) {
+            x.assign(order.sortSteps(source.reshape('c', steps * batch, inputSize)));
+            return;
+        }
+        HostArray from = HostArray.of(source);
+        HostArray to = host(0, x);
+        int width = Math.toIntExact(inputSize);
+        if (order.identity()) {
+            from.copyTo(0, to, 0, Math.toIntExact(steps * batch * inputSize));
+            return;
+        }
+        for (int row = 0; row < steps * batch; row++) {
+            int t = Math.toIntExact(row / batch);
+            int original = order.originalIndex(Math.toIntExact(row % batch));
+            from.copyTo(Math.toIntExact((t * batch + original) * width), to, row * width, width);
+        }
+    }
+
+    /** [1, T*B] of ones, made on first use. */
+    INDArray ones() {
+        if (ones == null) {
+            ones = persistent(h.dataType(), false, 1, steps * batch).assign(1);
+        }
+        return ones;
+    }
+
+    /** Zeroes partition p's block of a partition-major buffer: in Java (more than one partition), else natively. */
+    void zero(int p, INDArray block) {
+        if (partitions == 1) {
+            zero(block);
+        } else {
+            host(p, block).fill(0);
+        }
+    }
+
+    /** Sets every element of a whole buffer (not a view) to zero, without a native op or a temporary. */
+    static void zero(INDArray buffer) {
+        Nd4j.getMemoryManager().memset(buffer);
+    }
+
     /** Allocates the backward pass's buffers on its first use (inference never needs them). */
     void ensureBackward() {
         if (dh != null) {
@@ -122,7 +173,7 @@ final class FusedBuffers {
         }
         DataType type = h.dataType();
         long rows = steps * batch;
-        ones = persistent(type, false, 1, rows).assign(1);
+        ones();
         long gateColumns = gateCount * partHidden;
         dh = persistent(type, false, partitions * rows, partHidden);
         dh0 = persistent(type, false, partitions * batch, partHidden);
@@ -209,8 +260,11 @@ final class FusedBuffers {
     /** An f-order copy of {@code W_hh}, refreshed by each backward pass (the fast layout for {@code dh·W_hh}). */
     private INDArray recurrentWeightsF;
 
-    /** What a reused GEMM computes: its kind (forward, backward, stepper), step, rows and partitions. */
-    enum GemmKind { FORWARD, BACKWARD, STEPPER }
+    /**
+     * What a reused GEMM computes: its kind (forward, backward, stepper: per step; pass: over the whole sequence),
+     * step (for a pass GEMM: which one), rows and partitions.
+     */
+    enum GemmKind { FORWARD, BACKWARD, STEPPER, PASS }
 
     private record GemmKey(GemmKind kind, long t, long n, int partition, int source) {
     }
@@ -219,6 +273,24 @@ final class FusedBuffers {
     ReusedGemm stepGemm(GemmKind kind, long t, long n, int p, int q, Supplier<ReusedGemm> build) {
         return caches[p].gemms.computeIfAbsent(new GemmKey(kind, t, n, p, q), k -> build.get());
     }
+
+    /**
+     * GEMM number {@code index} over the whole sequence for partition p (projections, weight gradients), built once:
+     * its operands are this object's buffers and the parameters, which keep their identity from pass to pass.
+     */
+    ReusedGemm passGemm(int p, int index, Supplier<ReusedGemm> build) {
+        return stepGemm(GemmKind.PASS, index, 0, p, 0, build);
+    }
+
+    /** {@code [T, B, H]}: the outputs {@code h} as the layer returns them (sorted order), one view for every pass. */
+    INDArray outputs() {
+        if (outputs == null) {
+            outputs = h.reshape('c', steps, batch, hidden);
+        }
+        return outputs;
+    }
+
+    private INDArray outputs;
 
     /** {@code W_hh} copied into a persistent f-order buffer of this pass. */
     INDArray recurrentWeightsF(INDArray weights) {

@@ -33,20 +33,11 @@ final class FusedProducts {
         }
         gatherPartitionRows(b, p, "weight_ih", b.inputWeights[p], spec.inputSize());
         gatherPartitionRows(b, p, "weight_hh", b.recurrentWeights[p], spec.hiddenSize());
-        INDArray partGates = b.part(b.gates, p);
-        Nd4j.gemm(b.x, b.inputWeights[p], partGates, false, true, 1.0, 0.0);
         if (spec.bias()) {
             gatherPartitionRows(b, p, "bias_ih", b.inputBias[p], 1);
             gatherPartitionRows(b, p, "bias_hh", b.recurrentBias[p], 1);
-            partGates.addiRowVector(b.inputBias[p]);
-            if (gru) {
-                b.part(b.hproj, p).assign(0).addiRowVector(b.recurrentBias[p]);
-            } else {
-                partGates.addiRowVector(b.recurrentBias[p]);
-            }
-        } else if (gru) {
-            b.part(b.hproj, p).assign(0);
         }
+        project(b, p, b.inputWeights[p], b.inputBias[p], b.recurrentBias[p]);
     }
 
     /** Copies partition p's gate rows of parameter {@code name} into its own {@code [G*Hp, columns]} array. */
@@ -57,18 +48,27 @@ final class FusedProducts {
 
     /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
     void project(FusedBuffers b) {
-        Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0);
-        if (spec.bias()) {
-            if (gru) {
-                b.gates.addiRowVector(w("bias_ih"));
-                b.hproj.assign(0).addiRowVector(w("bias_hh"));
-            } else {
-                // no temporary: steppers run this per step
-                b.gates.addiRowVector(w("bias_ih")).addiRowVector(w("bias_hh"));
-            }
+        long columns = (long) spec.gates() * spec.hiddenSize();
+        project(b, 0, w("weight_ih"), spec.bias() ? w("bias_ih").reshape(1, columns) : null,
+                spec.bias() ? w("bias_hh").reshape(1, columns) : null);
+    }
+
+    /**
+     * Partition p's projection as reused GEMMs (no temporaries: steppers run this per step): the biases as products
+     * of a column of ones with the bias rows, then {@code += x·W_ihᵀ}.
+     */
+    private void project(FusedBuffers b, int p, INDArray inputWeights, INDArray inputBias, INDArray recurrentBias) {
+        INDArray gates = b.part(b.gates, p);
+        boolean bias = spec.bias();
+        if (bias) {
+            b.passGemm(p, 0, () -> new ReusedGemm(b.ones(), inputBias, gates, true, false, 1.0, 0.0)).run();
+            INDArray recurrentTarget = gru ? b.part(b.hproj, p) : gates;
+            b.passGemm(p, 1, () -> new ReusedGemm(b.ones(), recurrentBias, recurrentTarget, true, false, 1.0,
+                    gru ? 0.0 : 1.0)).run();
         } else if (gru) {
-            b.hproj.assign(0);
+            b.zero(p, b.part(b.hproj, p));
         }
+        b.passGemm(p, 2, () -> new ReusedGemm(b.x, inputWeights, gates, false, true, 1.0, bias ? 1.0 : 0.0)).run();
     }
 
     /** Step t's recurrent product for partition p's gates: {@code += h_{t-1}·W_hhᵀ} (first n rows). */
@@ -121,18 +121,18 @@ final class FusedProducts {
         INDArray dWih = split ? b.inputWeightGradient[p] : g("weight_ih");
         INDArray dWhh = split ? b.recurrentWeightGradient[p] : g("weight_hh");
         double beta = split ? 0.0 : 1.0;
-        Nd4j.gemm(dGates, b.x, dWih, true, false, 1.0, beta);
-        Nd4j.gemm(b.rows(p, dHproj, 0, batch), b.h0, dWhh, true, false, 1.0, beta);
+        b.passGemm(p, 3, () -> new ReusedGemm(dGates, b.x, dWih, true, false, 1.0, beta)).run();
+        b.passGemm(p, 4, () -> new ReusedGemm(b.rows(p, dHproj, 0, batch), b.h0, dWhh, true, false, 1.0, beta)).run();
         if (steps > 1) {
-            Nd4j.gemm(b.span(p, dHproj, batch, steps * batch), b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true,
-                    false, 1.0, 1.0);
+            b.passGemm(p, 5, () -> new ReusedGemm(b.span(p, dHproj, batch, steps * batch),
+                    b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true, false, 1.0, 1.0)).run();
         }
         if (spec.bias()) {
             long columns = (long) spec.gates() * b.partHidden;
-            Nd4j.gemm(b.ones, dGates, split ? b.inputBiasGradient[p] : g("bias_ih").reshape(1, columns), false,
-                    false, 1.0, beta);
-            Nd4j.gemm(b.ones, dHproj, split ? b.recurrentBiasGradient[p] : g("bias_hh").reshape(1, columns), false,
-                    false, 1.0, beta);
+            b.passGemm(p, 6, () -> new ReusedGemm(b.ones(), dGates, split ? b.inputBiasGradient[p]
+                    : g("bias_ih").reshape(1, columns), false, false, 1.0, beta)).run();
+            b.passGemm(p, 7, () -> new ReusedGemm(b.ones(), dHproj, split ? b.recurrentBiasGradient[p]
+                    : g("bias_hh").reshape(1, columns), false, false, 1.0, beta)).run();
         }
         if (split) {
             addPartitionRows(b, p, dWih, "weight_ih", spec.inputSize());

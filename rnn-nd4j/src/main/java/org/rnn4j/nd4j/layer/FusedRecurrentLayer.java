@@ -98,9 +98,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         BatchOrder order = BatchOrder.of(lengths, steps, batch);
         long hidden = spec.hiddenSize();
 
-        INDArray x = order.sortSteps(Inputs.contiguous(input).reshape('c', steps * batch, spec.inputSize()));
         FusedBuffers b = buffers(training, steps, batch);
-        b.x = x;
+        b.copyInput(input, order, hostKernels);
         if (initial != null) {
             b.h0.assign(order.sortBatch(initial.hidden()));
             if (lstm) {
@@ -226,10 +225,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private FusedBuffers buffers(boolean training, long steps, long batch) {
         FusedBuffers cached = training ? trainingBuffers : inferenceBuffers.get();
         if (cached != null && cached.fits(dataType(), steps, batch)) {
-            cached.h.assign(0);
-            cached.h0.assign(0);
+            FusedBuffers.zero(cached.h);
+            FusedBuffers.zero(cached.h0);
             if (lstm) {
-                cached.c0.assign(0);
+                FusedBuffers.zero(cached.c0);
             }
             cached.generation++;
             return cached;
@@ -246,6 +245,17 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
     @Override
     public Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        return backward(trace, outputGradients, finalStateGradient, true);
+    }
+
+    @Override
+    public void backwardParameters(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        backward(trace, outputGradients, finalStateGradient, false);
+    }
+
+    /** With {@code inputGradients} false, only the parameter gradients: no {@code dx}, no initial-state gradient. */
+    private Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient,
+                              boolean inputGradients) {
         FusedTrace f = FusedTrace.from(trace, this);
         FusedBuffers b = f.buffers;
         BatchOrder order = f.order;
@@ -262,38 +272,46 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         f.used = true;
         b.ensureBackward();
         if (outputGradients == null) {
-            b.dh.assign(0);
+            FusedBuffers.zero(b.dh);
         } else {
             INDArray sorted = order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden));
             for (int p = 0; p < b.partitions; p++) {
                 b.part(b.dh, p).assign(units(b, sorted, p));
             }
         }
-        b.dh0.assign(0);
+        FusedBuffers.zero(b.dh0);
         if (lstm) {
-            b.dc.assign(0);
-            b.dc0.assign(0);
+            FusedBuffers.zero(b.dc);
+            FusedBuffers.zero(b.dc0);
         }
         if (finalStateGradient != null) {
             // the caller's arrays may be in any order; the views below need c order
             INDArray sortedHidden = Inputs.contiguous(order.sortBatch(finalStateGradient.hidden()));
-            for (int p = 0; p < b.partitions; p++) {
-                inject(b, b.part(b.dh, p), units(b, sortedHidden, p), order);
+            if (hostKernels) {
+                injectOnHost(b, b.dh, sortedHidden, order, b.partHidden);
+            } else {
+                inject(b, b.dh, sortedHidden, order);
             }
             if (lstm) {
-                inject(b, b.dc, Inputs.contiguous(order.sortBatch(finalStateGradient.get(1))), order);
+                INDArray sortedCell = Inputs.contiguous(order.sortBatch(finalStateGradient.get(1)));
+                if (hostKernels) {
+                    injectOnHost(b, b.dc, sortedCell, order, b.hidden);
+                } else {
+                    inject(b, b.dc, sortedCell, order);
+                }
             }
         }
         if (!order.full()) { // padded rows are never written by the steps but are read by the weight GEMMs
-            b.dGates.assign(0);
+            FusedBuffers.zero(b.dGates);
             if (gru) {
-                b.dHproj.assign(0);
+                FusedBuffers.zero(b.dHproj);
             }
         }
         kernel.prepareBackward(b);
         // dh_{t-1} += dHproj_t · W_hh with W_hh in f order: 6% faster per config-A iteration, measured alternating
         INDArray recurrentWeights = b.partitions == 1 ? b.recurrentWeightsF(w("weight_hh")) : null;
-        INDArray dx = Nd4j.create(dataType(), new long[] {steps * batch, spec.inputSize()}, 'c');
+        INDArray dx = inputGradients ? Nd4j.create(dataType(), new long[] {steps * batch, spec.inputSize()}, 'c')
+                : null;
         int active = activeSteps(order, steps);
         // stages: gather weights; per step from the last: the elementwise backward, then the recurrent GEMMs; the
         // weight gradients and dx. The partitions meet only after each elementwise backward: the GEMMs of a step
@@ -311,9 +329,14 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 }
             } else {
                 products.weightGradients(b, p);
-                products.inputGradient(b, p, dx);
+                if (dx != null) {
+                    products.inputGradient(b, p, dx);
+                }
             }
         }, stage -> stage > 0 && stage <= 2 * active && (stage - 1) % 2 == 0, parallel);
+        if (dx == null) {
+            return null;
+        }
         INDArray dInput = order.unsortSteps(dx).reshape('c', steps, batch, spec.inputSize());
         INDArray dh0 = order.unsortBatch(b.partitions == 1 ? b.dh0 : joinUnits(b, b.dh0));
         State dInitial = lstm ? State.of(dh0, order.unsortBatch(b.dc0)) : State.of(dh0);
@@ -334,7 +357,29 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         return joined;
     }
 
-    /** Adds a final-state gradient ({@code [B, H]}, sorted) at each group's last valid step. */
+    /**
+     * {@link #inject} in Java on the CPU host, into a {@code [P*T*B, Hp]} partition-major target whose partitions are
+     * {@code width} units wide ({@code dc}, shared by the partitions: one partition of the full width).
+     */
+    private static void injectOnHost(FusedBuffers b, INDArray target, INDArray sortedGradient, BatchOrder order,
+                                     long width) {
+        HostArray from = HostArray.of(sortedGradient);
+        HostArray to = b.host(0, target);
+        int w = Math.toIntExact(width);
+        int parts = Math.toIntExact(b.hidden / width);
+        long rows = b.steps * b.batch;
+        for (BatchOrder.Group group : order.groups()) {
+            long last = group.length() - 1L;
+            for (long k = group.start(); k < group.end(); k++) {
+                for (long p = 0; p < parts; p++) {
+                    from.addTo(Math.toIntExact(k * b.hidden + p * width), to,
+                            Math.toIntExact(((p * rows) + last * b.batch + k) * width), w);
+                }
+            }
+        }
+    }
+
+    /** Adds a final-state gradient ({@code [B, H]}, sorted) at each group's last valid step (one partition). */
     private static void inject(FusedBuffers b, INDArray target, INDArray sortedGradient, BatchOrder order) {
         for (BatchOrder.Group group : order.groups()) {
             long last = group.length() - 1L;
@@ -443,8 +488,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         public INDArray outputs() {
             if (outputs == null) {
                 INDArray sorted = buffers.h;
-                outputs = (order.identity() ? sorted : order.unsortSteps(sorted))
-                        .reshape('c', steps, batch, buffers.hidden);
+                outputs = order.identity() ? buffers.outputs()
+                        : order.unsortSteps(sorted).reshape('c', steps, batch, buffers.hidden);
             }
             return outputs;
         }

@@ -18,12 +18,26 @@ abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubles {
                     + a.shapeInfoToString());
         }
         int base = Math.toIntExact(a.offset());
+        int end = Math.toIntExact(a.offset() + a.length());
         FloatBuffer floats = a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : null;
-        return floats != null ? new Floats(floats.position(base).slice())
-                : new Doubles(a.data().asNioDouble().position(base).slice());
+        return floats != null ? new Floats(floats.limit(end).position(base).slice())
+                : new Doubles(a.data().asNioDouble().limit(end).position(base).slice());
     }
 
     abstract double get(int i);
+
+    /** Copies {@code length} elements from index {@code from} into {@code target} (of the same type) at {@code to}. */
+    abstract void copyTo(int from, HostArray target, int to, int length);
+
+    /** Sets every element to {@code value}. */
+    abstract void fill(double value);
+
+    /** Adds {@code length} elements from index {@code from} into {@code target} (of the same type) at {@code to}. */
+    void addTo(int from, HostArray target, int to, int length) {
+        for (int i = 0; i < length; i++) {
+            target.set(to + i, target.get(to + i) + get(from + i));
+        }
+    }
 
     abstract void set(int i, double v);
 
@@ -43,6 +57,18 @@ abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubles {
         void set(int i, double v) {
             buffer.put(i, (float) v);
         }
+
+        @Override
+        void fill(double value) {
+            for (int i = 0; i < buffer.limit(); i++) {
+                buffer.put(i, (float) value);
+            }
+        }
+
+        @Override
+        void copyTo(int from, HostArray target, int to, int length) {
+            ((Floats) target).buffer.put(to, buffer, from, length);
+        }
     }
 
     static final class Doubles extends HostArray {
@@ -60,6 +86,18 @@ abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubles {
         @Override
         void set(int i, double v) {
             buffer.put(i, v);
+        }
+
+        @Override
+        void fill(double value) {
+            for (int i = 0; i < buffer.limit(); i++) {
+                buffer.put(i, value);
+            }
+        }
+
+        @Override
+        void copyTo(int from, HostArray target, int to, int length) {
+            ((Doubles) target).buffer.put(to, buffer, from, length);
         }
     }
 }

@@ -76,6 +76,17 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
 
     @Override
     public Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        return backward(trace, outputGradients, finalStateGradient, true);
+    }
+
+    @Override
+    public void backwardParameters(Trace trace, INDArray outputGradients, State finalStateGradient) {
+        backward(trace, outputGradients, finalStateGradient, false);
+    }
+
+    /** With {@code inputGradients} false the first layer computes only its parameter gradients (returns null). */
+    private Gradient backward(Trace trace, INDArray outputGradients, State finalStateGradient,
+                              boolean inputGradients) {
         StackTrace s = StackTrace.from(trace, this);
         long steps = s.outputs.size(0);
         long batch = s.outputs.size(1);
@@ -95,6 +106,14 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
                 dForward = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, hidden)).dup('c');
                 dReverse = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(hidden, 2 * hidden))
                         .dup('c');
+            }
+            if (k == 0 && !inputGradients) {
+                layers[0][0].backwardParameters(s.traces[0][0], dForward, finalPart(finalStateGradient, 0, 0));
+                if (spec.bidirectional()) {
+                    layers[0][1].backwardParameters(s.traces[0][1], dReverse == null ? null
+                            : reorder(dReverse, s.reversal), finalPart(finalStateGradient, 0, 1));
+                }
+                return null;
             }
             Gradient gf = layers[k][0].backward(s.traces[k][0], dForward, finalPart(finalStateGradient, k, 0));
             store(initialGradients, gf.initialStateGradient(), k, 0);

@@ -267,9 +267,10 @@ public final class SequenceModel implements Model {
             }
             dOutputs = dOutputs.reshape('c', steps, batch, recurrent.outputSize());
         }
-        SequenceLayer.Gradient g = recurrent.backward(pass.trace, dOutputs, dFinal);
         if (embedding != null) {
-            embedding.backward(input, g.inputGradients());
+            embedding.backward(input, recurrent.backward(pass.trace, dOutputs, dFinal).inputGradients());
+        } else { // raw features need no gradient
+            recurrent.backwardParameters(pass.trace, dOutputs, dFinal);
         }
         return new Step(value.loss(), finalState);
     }
