@@ -17,6 +17,12 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * native reduction).
  */
 public final class Checks {
+    /**
+     * {@code -Drnn4j.hostKernels=false} turns off every Java path over the CPU host's memory (rnn4j-nd4j's
+     * {@code HostArray}), this class's finiteness scan included.
+     */
+    public static final String HOST_PATHS_PROPERTY = "rnn4j.hostKernels";
+
     /** Marks a dimension that may have any size in {@link #shape}. */
     public static final long ANY = -1;
 
@@ -75,7 +81,8 @@ public final class Checks {
     }
 
     private static boolean onHost(INDArray array) {
-        return Nd4j.getEnvironment().isCPU() && array.ordering() == 'c'
+        return Nd4j.getEnvironment().isCPU() && !"false".equals(System.getProperty(HOST_PATHS_PROPERTY))
+                && array.ordering() == 'c'
                 && (array.length() == 1 || array.elementWiseStride() == 1)
                 && array.offset() + array.length() <= Integer.MAX_VALUE
                 && (array.dataType() == DataType.FLOAT || array.dataType() == DataType.DOUBLE);

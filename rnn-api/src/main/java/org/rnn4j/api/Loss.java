@@ -1,5 +1,6 @@
 package org.rnn4j.api;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,6 +18,26 @@ public interface Loss {
      * @return the loss and its gradient with respect to {@code predictions} (a new array owned by the caller)
      */
     Value compute(INDArray predictions, INDArray targets, INDArray mask);
+
+    /**
+     * {@link #compute} with the gradient written into {@code gradient} (the predictions' shape and data type, c
+     * order) instead of a new array: what a training loop that allocates nothing per iteration calls. This default
+     * copies {@code compute}'s result; the built-in elementwise losses compute in place.
+     *
+     * @return the loss
+     */
+    default double computeInto(INDArray predictions, INDArray targets, INDArray mask, INDArray gradient) {
+        Value value = compute(predictions, targets, mask);
+        Checks.notNull(gradient, "gradient");
+        if (!Arrays.equals(gradient.shape(), value.gradient().shape())
+                || gradient.dataType() != value.gradient().dataType()) {
+            throw new IllegalArgumentException("gradient must have shape " + Arrays.toString(
+                    value.gradient().shape()) + " and type " + value.gradient().dataType() + " but has "
+                    + Arrays.toString(gradient.shape()) + " and " + gradient.dataType());
+        }
+        gradient.assign(value.gradient());
+        return value.loss();
+    }
 
     /** Every example counts. */
     default Value compute(INDArray predictions, INDArray targets) {

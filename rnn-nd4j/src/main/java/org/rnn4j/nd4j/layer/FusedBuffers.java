@@ -1,14 +1,16 @@
 package org.rnn4j.nd4j.layer;
 
+import org.rnn4j.nd4j.HostArray;
+
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.nd4j.Buffers;
 
 /**
  * The arrays of one fused forward pass and its backward pass: {@code [rows, features]} c-order matrices whose rows
@@ -144,6 +146,25 @@ final class FusedBuffers {
         }
     }
 
+    /**
+     * Copies the output gradient ({@code [T, B, H]}, original batch order) into the partition-major {@link #dh} in
+     * sorted order, in Java on the CPU host.
+     */
+    void copyOutputGradient(INDArray outputGradients, BatchOrder order) {
+        HostArray from = HostArray.of(Inputs.contiguous(outputGradients));
+        HostArray to = host(0, dh);
+        int width = Math.toIntExact(partHidden);
+        long rows = steps * batch;
+        for (long row = 0; row < rows; row++) {
+            long t = row / batch;
+            long original = t * batch + order.originalIndex(Math.toIntExact(row % batch));
+            for (int p = 0; p < partitions; p++) {
+                from.copyTo(Math.toIntExact(original * hidden + (long) p * width), to,
+                        Math.toIntExact((p * rows + row) * width), width);
+            }
+        }
+    }
+
     /** [1, T*B] of ones, made on first use. */
     INDArray ones() {
         if (ones == null) {
@@ -163,7 +184,7 @@ final class FusedBuffers {
 
     /** Sets every element of a whole buffer (not a view) to zero, without a native op or a temporary. */
     static void zero(INDArray buffer) {
-        Nd4j.getMemoryManager().memset(buffer);
+        Buffers.zero(buffer);
     }
 
     /** Allocates the backward pass's buffers on its first use (inference never needs them). */
@@ -215,18 +236,13 @@ final class FusedBuffers {
         }
     }
 
-    /**
-     * Buffers outlive a pass, so they are allocated outside any workspace the caller has open (the trainer runs
-     * each iteration in one); ND4J would otherwise hand out memory that the workspace reuses on its next cycle.
-     */
     private static INDArray persistent(DataType type, boolean zero, long rows, long columns) {
         return persistent(type, zero, 'c', rows, columns);
     }
 
+    /** Buffers outlive a pass: see {@link Buffers#persistent}. */
     private static INDArray persistent(DataType type, boolean zero, char order, long rows, long columns) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return zero ? Nd4j.zeros(type, rows, columns) : Nd4j.create(type, new long[] {rows, columns}, order);
-        }
+        return Buffers.persistent(type, zero, order, rows, columns);
     }
 
     /**

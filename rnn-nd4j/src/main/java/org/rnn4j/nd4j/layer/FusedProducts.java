@@ -18,11 +18,22 @@ final class FusedProducts {
     private final Parameters gradients;
     private final boolean gru;
 
+    /** The biases and their gradients as {@code [1, G*H]} rows (views made once: a view per pass allocates). */
+    private final INDArray inputBiasRow;
+    private final INDArray recurrentBiasRow;
+    private final INDArray inputBiasGradientRow;
+    private final INDArray recurrentBiasGradientRow;
+
     FusedProducts(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
         this.spec = spec;
         this.parameters = parameters;
         this.gradients = gradients;
         this.gru = spec instanceof Gru;
+        long columns = (long) spec.gates() * spec.hiddenSize();
+        this.inputBiasRow = spec.bias() ? w("bias_ih").reshape(1, columns) : null;
+        this.recurrentBiasRow = spec.bias() ? w("bias_hh").reshape(1, columns) : null;
+        this.inputBiasGradientRow = spec.bias() ? g("bias_ih").reshape(1, columns) : null;
+        this.recurrentBiasGradientRow = spec.bias() ? g("bias_hh").reshape(1, columns) : null;
     }
 
     /** Partition p's input projection, after gathering its share of this pass's weights (more than one partition). */
@@ -48,9 +59,7 @@ final class FusedProducts {
 
     /** The input projection of every step, biases included: {@code gates = x·W_ihᵀ + b} (GRU: hproj = b_hh). */
     void project(FusedBuffers b) {
-        long columns = (long) spec.gates() * spec.hiddenSize();
-        project(b, 0, w("weight_ih"), spec.bias() ? w("bias_ih").reshape(1, columns) : null,
-                spec.bias() ? w("bias_hh").reshape(1, columns) : null);
+        project(b, 0, w("weight_ih"), inputBiasRow, recurrentBiasRow);
     }
 
     /**
@@ -128,11 +137,10 @@ final class FusedProducts {
                     b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true, false, 1.0, 1.0)).run();
         }
         if (spec.bias()) {
-            long columns = (long) spec.gates() * b.partHidden;
             b.passGemm(p, 6, () -> new ReusedGemm(b.ones(), dGates, split ? b.inputBiasGradient[p]
-                    : g("bias_ih").reshape(1, columns), false, false, 1.0, beta)).run();
+                    : inputBiasGradientRow, false, false, 1.0, beta)).run();
             b.passGemm(p, 7, () -> new ReusedGemm(b.ones(), dHproj, split ? b.recurrentBiasGradient[p]
-                    : g("bias_hh").reshape(1, columns), false, false, 1.0, beta)).run();
+                    : recurrentBiasGradientRow, false, false, 1.0, beta)).run();
         }
         if (split) {
             addPartitionRows(b, p, dWih, "weight_ih", spec.inputSize());

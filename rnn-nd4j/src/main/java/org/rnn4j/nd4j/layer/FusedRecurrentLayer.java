@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.layer;
 
+import org.rnn4j.nd4j.HostArray;
+
 import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,7 +54,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private final ThreadLocal<FusedBuffers> inferenceBuffers = new ThreadLocal<>();
 
     public FusedRecurrentLayer(RecurrentCellSpec spec, Parameters parameters, Parameters gradients) {
-        this(spec, parameters, gradients, HostKernels.available());
+        this(spec, parameters, gradients, HostArray.available());
     }
 
     /** With {@code hostKernels} false, the elementwise step work runs as INDArray operations on any backend. */
@@ -273,11 +275,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         b.ensureBackward();
         if (outputGradients == null) {
             FusedBuffers.zero(b.dh);
+        } else if (hostKernels) {
+            b.copyOutputGradient(outputGradients, order);
         } else {
-            INDArray sorted = order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden));
-            for (int p = 0; p < b.partitions; p++) {
-                b.part(b.dh, p).assign(units(b, sorted, p));
-            }
+            b.dh.assign(order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden)));
         }
         FusedBuffers.zero(b.dh0);
         if (lstm) {
@@ -496,10 +497,14 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
         @Override
         public State finalState() {
-            if (finalState == null) {
-                INDArray h = order.unsortBatch(finalRows(buffers, buffers.h, order));
-                finalState = buffers.c == null ? State.of(h)
-                        : State.of(h, order.unsortBatch(finalRows(buffers, buffers.c, order)));
+            if (finalState == null) { // views of the buffers in batch order: valid as long as this trace
+                INDArray h = finalRows(buffers, buffers.h, order);
+                INDArray c = buffers.c == null ? null : finalRows(buffers, buffers.c, order);
+                if (!order.identity()) {
+                    h = order.unsortBatch(h);
+                    c = c == null ? null : order.unsortBatch(c);
+                }
+                finalState = c == null ? State.of(h) : State.of(h, c);
             }
             return finalState;
         }

@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.layer;
 
+import org.rnn4j.nd4j.HostArray;
+
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Activation;
@@ -12,15 +14,7 @@ import org.rnn4j.api.Activation;
  * values, so {@code prepareBackward} has nothing to do.
  */
 final class HostKernels {
-    /** {@code -Drnn4j.hostKernels=false} forces the INDArray kernels on the CPU too. */
-    static final String PROPERTY = "rnn4j.hostKernels";
-
     private HostKernels() {
-    }
-
-    /** Whether host kernels can run here: the CPU backend, not switched off. */
-    static boolean available() {
-        return Nd4j.getEnvironment().isCPU() && !"false".equals(System.getProperty(PROPERTY));
     }
 
     static double sigmoid(double x) {

@@ -74,6 +74,19 @@ public final class Inputs {
      * non-zero offset fails with a NullPointerException.
      */
     public static INDArray contiguous(INDArray array) {
-        return array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
+        boolean contiguous = array.ordering() == 'c' && array.offset() == 0
+                && (array.length() == 1 || array.elementWiseStride() == 1);
+        return contiguous ? array : array.dup('c');
+    }
+
+    /**
+     * A matrix whose rows and elements are contiguous in c order, as GEMMs and host loops read it: the array itself
+     * when it is one (a view included, such as a final state's rows of a layer's buffer), else a c-order copy.
+     * Do not index the result with {@code get(...)}: see {@link MatrixViews}.
+     */
+    public static INDArray contiguousMatrix(INDArray matrix) {
+        boolean contiguous = matrix.rank() == 2 && matrix.ordering() == 'c'
+                && (matrix.length() == 1 || matrix.elementWiseStride() == 1);
+        return contiguous ? matrix : matrix.dup('c');
     }
 }

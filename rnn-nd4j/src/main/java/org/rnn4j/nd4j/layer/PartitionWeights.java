@@ -1,5 +1,7 @@
 package org.rnn4j.nd4j.layer;
 
+import org.rnn4j.nd4j.HostArray;
+
 /**
  * Gathers a partition's share of gate-blocked weights ({@code [G*H, columns]}, gate blocks of H rows, the layout of
  * the parameters) into the partition's own arrays on the CPU host, once per pass (the parameters change between

@@ -18,9 +18,12 @@ public final class BinaryCrossEntropyWithLogits extends ElementwiseLoss {
 
     /** Labels are probabilities: a 2 or a -1 is a data error, not something to average. */
     @Override
-    void checkTargets(INDArray t) {
-        double min = t.minNumber().doubleValue();
-        double max = t.maxNumber().doubleValue();
+    boolean boundedTargets() {
+        return true;
+    }
+
+    @Override
+    void checkTargetRange(double min, double max) {
         if (!(min >= 0 && max <= 1)) {
             throw new IllegalArgumentException("targets of binary cross-entropy must be in [0, 1] but range over ["
                     + min + ", " + max + "]");
@@ -36,5 +39,15 @@ public final class BinaryCrossEntropyWithLogits extends ElementwiseLoss {
     @Override
     INDArray derivatives(INDArray z, INDArray t) {
         return Transforms.sigmoid(z, true).subi(t);
+    }
+
+    @Override
+    double term(double z, double t) {
+        return Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+
+    @Override
+    double derivative(double z, double t) {
+        return 1 / (1 + Math.exp(-z)) - t;
     }
 }

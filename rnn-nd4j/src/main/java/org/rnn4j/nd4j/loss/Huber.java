@@ -33,4 +33,15 @@ public final class Huber extends ElementwiseLoss {
     INDArray derivatives(INDArray p, INDArray t) {
         return Transforms.min(Transforms.max(p.sub(t), -delta, false), delta, false);
     }
+
+    @Override
+    double term(double p, double t) {
+        double a = Math.abs(p - t);
+        return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+    }
+
+    @Override
+    double derivative(double p, double t) {
+        return Math.min(Math.max(p - t, -delta), delta);
+    }
 }

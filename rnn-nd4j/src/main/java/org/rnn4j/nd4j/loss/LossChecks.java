@@ -29,6 +29,16 @@ final class LossChecks {
         Checks.finite(targets, "targets");
     }
 
+    /** A buffer for the gradient: the predictions' shape and data type, c order, contiguous. */
+    static void gradient(INDArray gradient, INDArray predictions) {
+        Checks.notNull(gradient, "gradient");
+        if (!Arrays.equals(gradient.shape(), predictions.shape()) || gradient.dataType() != predictions.dataType()) {
+            throw new IllegalArgumentException("gradient must have the predictions' shape "
+                    + Arrays.toString(predictions.shape()) + " and type " + predictions.dataType() + " but has "
+                    + Arrays.toString(gradient.shape()) + " and " + gradient.dataType());
+        }
+    }
+
     /** The mask as a {@code [..., 1]} 0/1 array of the predictions' type, or null. */
     static INDArray mask(INDArray mask, INDArray predictions) {
         if (mask == null) {

@@ -22,4 +22,14 @@ public final class MeanAbsoluteError extends ElementwiseLoss {
     INDArray derivatives(INDArray p, INDArray t) {
         return Transforms.sign(p.sub(t), false);
     }
+
+    @Override
+    double term(double p, double t) {
+        return Math.abs(p - t);
+    }
+
+    @Override
+    double derivative(double p, double t) {
+        return Math.signum(p - t);
+    }
 }

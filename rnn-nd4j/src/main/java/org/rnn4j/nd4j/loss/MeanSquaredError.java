@@ -22,4 +22,14 @@ public final class MeanSquaredError extends ElementwiseLoss {
     INDArray derivatives(INDArray p, INDArray t) {
         return p.sub(t).muli(2);
     }
+
+    @Override
+    double term(double p, double t) {
+        return (p - t) * (p - t);
+    }
+
+    @Override
+    double derivative(double p, double t) {
+        return 2 * (p - t);
+    }
 }

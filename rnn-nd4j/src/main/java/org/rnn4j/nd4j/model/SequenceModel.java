@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.model;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,6 +14,8 @@ import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.Backend;
+import org.rnn4j.nd4j.Buffers;
+import org.rnn4j.nd4j.ReshapeSlots;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
@@ -198,7 +201,7 @@ public final class SequenceModel implements Model {
      */
     @Override
     public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
-        return computeGradients(input, lengths, targets, loss, null).loss();
+        return train(input, lengths, targets, loss, null, false).loss();
     }
 
     /** The loss of a training pass and the recurrent state after it (a copy, carrying no gradient). */
@@ -211,6 +214,16 @@ public final class SequenceModel implements Model {
      * {@code initial}.
      */
     public Step computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss, State initial) {
+        return train(input, lengths, targets, loss, initial, true);
+    }
+
+    /**
+     * A training pass. Once the shapes repeat, it creates no native object in the common case (no embedding, mask,
+     * dropout or padding; a built-in loss; see {@code NativeAllocationTest}): its arrays are the layers' and this
+     * model's buffers ({@link #trainingBuffers}), reused from the previous pass.
+     */
+    private Step train(INDArray input, int[] lengths, INDArray targets, Loss loss, State initial,
+                       boolean keepFinalState) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
         long passIndex = trainingPasses++;
@@ -221,13 +234,15 @@ public final class SequenceModel implements Model {
             headDropout.startPass(passIndex);
         }
         Pass pass = run(input, lengths, initial, true);
-        State finalState = pass.trace.finalState().dup();
-        Loss.Value value = loss.compute(pass.predictions, targets, pass.stepMask);
-        gradients.flat().assign(0);
+        State finalState = keepFinalState ? pass.trace.finalState().dup() : null;
+        TrainingBuffers buffers = trainingBuffers(pass.predictions);
+        double lossValue = loss.computeInto(pass.predictions, targets, pass.stepMask, buffers.dPredictions);
+        Buffers.zero(gradients.flat());
 
-        INDArray dPredictions = value.gradient();
-        INDArray dFeatures = head == null ? dPredictions : head.backward(pass.headInput,
-                pass.out2d, dPredictions.reshape('c', pass.out2d.shape()));
+        INDArray dPredictions = buffers.dPredictions;
+        INDArray dFeatures = head == null ? dPredictions : head.backward(pass.headInput, pass.out2d,
+                Arrays.equals(dPredictions.shape(), pass.out2d.shape()) ? dPredictions
+                        : trainingViews.reshape(0, dPredictions, pass.out2d.shape()));
         if (pass.headMask != null) {
             dFeatures = dFeatures.reshape('c', pass.headMask.shape()).mul(pass.headMask);
         }
@@ -236,7 +251,7 @@ public final class SequenceModel implements Model {
         INDArray dOutputs;
         State dFinal = null;
         if (outputMode == OutputMode.ALL_STEPS) {
-            dOutputs = dFeatures.reshape('c', steps, batch, recurrent.outputSize());
+            dOutputs = trainingViews.reshape(1, dFeatures, steps, batch, recurrent.outputSize());
         } else if (outputMode == OutputMode.FINAL_HIDDEN || lastStepIsFinalState()) {
             // no [T, B, H] gradient of zeros: the layers take the gradient at each sequence's last valid step as
             // their final-state gradient (config A training, one thread, alternating: 93-96 -> 84-91 ms per iteration)
@@ -245,12 +260,12 @@ public final class SequenceModel implements Model {
             long hidden = recurrent.hiddenSize();
             int[] selected = finalHiddenParts();
             for (int i = 0; i < selected.length; i++) {
-                parts[selected[i]] = dFeatures.get(NDArrayIndex.all(), NDArrayIndex.interval(i * hidden,
-                        (i + 1) * hidden)).dup('c');
+                parts[selected[i]] = selected.length == 1 ? dFeatures : dFeatures.get(NDArrayIndex.all(),
+                        NDArrayIndex.interval(i * hidden, (i + 1) * hidden)).dup('c');
             }
             for (int p = 0; p < parts.length; p++) {
                 if (parts[p] == null) {
-                    parts[p] = Nd4j.zeros(dataType(), batch, hidden);
+                    parts[p] = buffers.zeroState(batch, hidden);
                 }
             }
             dFinal = State.of(parts);
@@ -272,7 +287,37 @@ public final class SequenceModel implements Model {
         } else { // raw features need no gradient
             recurrent.backwardParameters(pass.trace, dOutputs, dFinal);
         }
-        return new Step(value.loss(), finalState);
+        return new Step(lossValue, finalState);
+    }
+
+    /** The arrays of training passes with predictions of one shape, kept while the shape repeats. */
+    private TrainingBuffers trainingBuffers(INDArray predictions) {
+        if (training == null || !Arrays.equals(training.dPredictions.shape(), predictions.shape())) {
+            training = new TrainingBuffers(Buffers.persistent(dataType(), false, 'c', predictions.shape()));
+        }
+        return training;
+    }
+
+    private TrainingBuffers training;
+    /** Views that training passes (one thread) reshape from the same buffers each time. */
+    private final ReshapeSlots trainingViews = new ReshapeSlots(4);
+
+    private final class TrainingBuffers {
+        /** The loss gradient. */
+        final INDArray dPredictions;
+        /** A zero state part: the final-state gradient of the parts the loss does not reach (read only). */
+        private INDArray zeroState;
+
+        TrainingBuffers(INDArray dPredictions) {
+            this.dPredictions = dPredictions;
+        }
+
+        INDArray zeroState(long batch, long hidden) {
+            if (zeroState == null || zeroState.size(0) != batch || zeroState.size(1) != hidden) {
+                zeroState = Buffers.persistent(dataType(), true, 'c', batch, hidden);
+            }
+            return zeroState;
+        }
     }
 
     private Pass run(INDArray input, int[] lengths, State initial, boolean training) {
@@ -281,10 +326,13 @@ public final class SequenceModel implements Model {
         INDArray outputs = trace.outputs();
         long steps = outputs.size(0);
         long batch = outputs.size(1);
-        INDArray all = outputs.reshape('c', steps * batch, recurrent.outputSize());
         INDArray headInput = switch (outputMode) {
-            case ALL_STEPS -> all;
-            case LAST_STEP -> Nd4j.pullRows(all, 1, lastRows(lengths, steps, batch), 'c');
+            case ALL_STEPS -> training ? trainingViews.reshape(2, outputs, steps * batch, recurrent.outputSize())
+                    : outputs.reshape('c', steps * batch, recurrent.outputSize());
+            // each sequence's last valid output is its final hidden state: no gather
+            case LAST_STEP -> lastStepIsFinalState() ? finalHidden(trace.finalState()) : Nd4j.pullRows(
+                    outputs.reshape('c', steps * batch, recurrent.outputSize()), 1, lastRows(lengths, steps, batch),
+                    'c');
             case FINAL_HIDDEN -> finalHidden(trace.finalState());
         };
         INDArray headMask = null;
@@ -292,9 +340,10 @@ public final class SequenceModel implements Model {
             headMask = headDropout.mask(headInput.shape(), dataType());
             headInput = headInput.mul(headMask);
         }
-        INDArray out2d = head == null ? headInput : head.forward(headInput);
+        INDArray out2d = head == null ? headInput : head.forward(headInput, training);
         INDArray predictions = outputMode == OutputMode.ALL_STEPS
-                ? out2d.reshape('c', steps, batch, out2d.size(1)) : out2d;
+                ? (training ? trainingViews.reshape(3, out2d, steps, batch, out2d.size(1))
+                        : out2d.reshape('c', steps, batch, out2d.size(1))) : out2d;
         INDArray stepMask = null;
         if (outputMode == OutputMode.ALL_STEPS && lengths != null) {
             stepMask = stepMask(lengths, steps, batch);

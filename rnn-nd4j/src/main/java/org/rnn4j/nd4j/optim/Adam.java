@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Checks;
+import org.rnn4j.nd4j.HostArray;
 
 /**
  * Adam (Kingma and Ba 2015) with {@code torch.optim.Adam}'s semantics, and AdamW ({@code torch.optim.AdamW},
@@ -70,6 +71,10 @@ public final class Adam extends FlatOptimizer {
 
     @Override
     void update(INDArray theta, INDArray g, long t) {
+        if (HostArray.readable(theta, g, m, v)) {
+            updateOnHost(HostArray.of(theta), HostArray.of(g), HostArray.of(m), HostArray.of(v), t);
+            return;
+        }
         double lr = learningRate();
         if (weightDecay != 0 && decoupled) {
             theta.muli(1 - lr * weightDecay);
@@ -82,6 +87,27 @@ public final class Adam extends FlatOptimizer {
         axpy(1 - beta2, g.mul(g, work), v);
         Transforms.sqrt(denominator.assign(v), false).divi(Math.sqrt(1 - Math.pow(beta2, t))).addi(epsilon);
         axpy(-lr / (1 - Math.pow(beta1, t)), m.div(denominator, work), theta);
+    }
+
+    /**
+     * The update in one Java pass over the CPU host memory (in double precision, rounded once per element):
+     * nothing allocated, no native call, and one pass instead of the INDArray path's eight.
+     */
+    private void updateOnHost(HostArray theta, HostArray g, HostArray m, HostArray v, long t) {
+        double lr = learningRate();
+        double keep = decoupled ? 1 - lr * weightDecay : 1;
+        double l2 = decoupled ? 0 : weightDecay;
+        double stepSize = lr / (1 - Math.pow(beta1, t));
+        double correction = Math.sqrt(1 - Math.pow(beta2, t));
+        for (int i = 0, n = theta.length(); i < n; i++) {
+            double th = theta.get(i);
+            double gi = g.get(i) + l2 * th;
+            double mi = beta1 * m.get(i) + (1 - beta1) * gi;
+            double vi = beta2 * v.get(i) + (1 - beta2) * gi * gi;
+            m.set(i, mi);
+            v.set(i, vi);
+            theta.set(i, th * keep - stepSize * mi / (Math.sqrt(vi) / correction + epsilon));
+        }
     }
 
     @Override

@@ -44,7 +44,53 @@ class LossTest {
             assertEquals(expected, v.loss(), 1e-9 * Math.max(1, Math.abs(expected)), name + " " + r);
             double diff = v.gradient().sub(t.get(key + "_gradient")).amaxNumber().doubleValue();
             assertTrue(diff < 1e-9, name + " " + r + " gradient differs by " + diff);
+            // the in-place form (a Java pass on the CPU host for the elementwise losses)
+            INDArray into = Nd4j.create(t.get("predictions").dataType(), t.get("predictions").shape());
+            double lossInto = loss(name, r).computeInto(t.get("predictions"), t.get("targets"), null, into);
+            assertEquals(expected, lossInto, 1e-9 * Math.max(1, Math.abs(expected)), name + " " + r + " (into)");
+            diff = into.sub(t.get(key + "_gradient")).amaxNumber().doubleValue();
+            assertTrue(diff < 1e-9, name + " " + r + " gradient (into) differs by " + diff);
         }
+    }
+
+    /** The host path (Java) and the INDArray path agree in float32 too, on values across each loss's regions. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mse", "mae", "huber", "bce_logits"})
+    void hostPathEqualsTheIndarrayPath(String name) {
+        Nd4j.getRandom().setSeed(17);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray p = Nd4j.rand(type, 40, 3).subi(0.5).muli(6);
+            INDArray targets = name.equals("bce_logits") ? Nd4j.rand(type, 40, 3) : Nd4j.rand(type, 40, 3).muli(2);
+            for (Reduction r : Reduction.values()) {
+                Loss.Value expected = loss(name, r).compute(p, targets);
+                INDArray gradient = Nd4j.create(type, 40, 3);
+                double actual = loss(name, r).computeInto(p, targets, null, gradient);
+                double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+                assertEquals(expected.loss(), actual, tolerance * Math.max(1, Math.abs(expected.loss())),
+                        name + " " + r + " " + type);
+                double diff = gradient.sub(expected.gradient()).amaxNumber().doubleValue();
+                assertTrue(diff <= tolerance * Math.max(1e-3, expected.gradient().amaxNumber().doubleValue()),
+                        name + " " + r + " " + type + " gradient differs by " + diff);
+            }
+        }
+    }
+
+    @Test
+    void computeIntoChecksItsArguments() {
+        MeanSquaredError mse = new MeanSquaredError();
+        INDArray z = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        assertEquals("gradient must have the predictions' shape [2, 3] and type DOUBLE but has [3, 2] and DOUBLE",
+                assertThrows(IllegalArgumentException.class, () -> mse.computeInto(z, z, null,
+                        Nd4j.zeros(DataType.DOUBLE, 3, 2))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> mse.computeInto(z, z, null,
+                Nd4j.zeros(DataType.FLOAT, 2, 3))).getMessage().contains("and FLOAT"));
+        INDArray two = Nd4j.zeros(DataType.DOUBLE, 2, 3).putScalar(1, 2, 2.0);
+        assertEquals("targets of binary cross-entropy must be in [0, 1] but range over [0.0, 2.0]", assertThrows(
+                IllegalArgumentException.class, () -> new BinaryCrossEntropyWithLogits().computeInto(z, two, null,
+                        Nd4j.zeros(DataType.DOUBLE, 2, 3))).getMessage());
+        INDArray nan = Nd4j.zeros(DataType.DOUBLE, 2, 3).putScalar(0, 1, Double.NaN);
+        assertEquals("targets contains NaN or infinite values", assertThrows(IllegalArgumentException.class,
+                () -> mse.computeInto(z, nan, null, Nd4j.zeros(DataType.DOUBLE, 2, 3))).getMessage());
     }
 
     static Stream<Arguments> gradientCases() {
