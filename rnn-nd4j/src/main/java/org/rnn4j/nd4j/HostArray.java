@@ -59,6 +59,16 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
     /** The number of elements. */
     public abstract int length();
 
+    /** The elements as a float buffer (index i = element i), or null if they are doubles: for typed hot loops. */
+    public FloatBuffer floats() {
+        return null;
+    }
+
+    /** The elements as a double buffer (index i = element i), or null if they are floats. */
+    public DoubleBuffer doubles() {
+        return null;
+    }
+
     public abstract double get(int i);
 
     /** Copies {@code length} elements from index {@code from} into {@code target} (of the same type) at {@code to}. */
@@ -86,6 +96,11 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
         @Override
         public int length() {
             return buffer.limit();
+        }
+
+        @Override
+        public FloatBuffer floats() {
+            return buffer;
         }
 
         @Override
@@ -121,6 +136,11 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
         @Override
         public int length() {
             return buffer.limit();
+        }
+
+        @Override
+        public DoubleBuffer doubles() {
+            return buffer;
         }
 
         @Override
