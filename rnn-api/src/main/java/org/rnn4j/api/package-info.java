@@ -26,8 +26,12 @@
  * <ul>
  *   <li>Arguments are never modified by the callee (inputs, targets, initial states, upstream gradients).</li>
  *   <li>Arrays returned to the caller (outputs, states, input gradients, loss gradients) belong to the caller; the
- *       library does not write to them again, with one documented exception: a {@link org.rnn4j.api.SequenceLayer.Trace}
- *       may be read until it is passed to {@code backward}, which may reuse its buffers.</li>
+ *       library does not write to them again, with one documented exception: what a <em>training</em> pass returns
+ *       is the layer's own buffers, so that an iteration of a repeating shape allocates nothing: a training
+ *       {@link org.rnn4j.api.SequenceLayer.Trace} (outputs and final state included) is valid until the layer's next
+ *       training forward and may be read until it is passed to {@code backward}, which may reuse its buffers (and
+ *       rnn4j-nd4j's dense layer documents the same for its training outputs and gradients). Training runs in one
+ *       thread; copy what you keep.</li>
  *   <li>{@link org.rnn4j.api.Parameters} belong to the layer or model that created them. They are views of one flat
  *       buffer; an {@link org.rnn4j.api.Optimizer} updates them in place, and so may a user who loads weights
  *       (through {@code assign}). Never replace or reshape them.</li>

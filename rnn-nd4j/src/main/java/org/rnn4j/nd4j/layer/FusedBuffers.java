@@ -165,6 +165,14 @@ final class FusedBuffers {
         }
     }
 
+    /** Copies a stepper's input ({@code [B, I]}, T = 1) into {@link #x}. */
+    void copyStepInput(INDArray input) {
+        if (x == null) {
+            x = persistent(input.dataType(), false, batch, input.size(1));
+        }
+        x.assign(input);
+    }
+
     /** [1, T*B] of ones, made on first use. */
     INDArray ones() {
         if (ones == null) {

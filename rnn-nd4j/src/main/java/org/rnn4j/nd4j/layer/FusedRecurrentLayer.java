@@ -159,11 +159,12 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
         @Override
         public INDArray step(INDArray x) {
-            b.x = x;
             if (hostKernels) {
+                b.x = x;
                 hostStep();
                 return b.h;
             }
+            b.copyStepInput(x); // the projection's reused GEMM reads the stepper's own input buffer
             products.project(b);
             recur(b, 0, 0, b.batch);
             b.h0.assign(b.h);

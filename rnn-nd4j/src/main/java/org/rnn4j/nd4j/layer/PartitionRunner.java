@@ -30,7 +30,7 @@ import org.rnn4j.nd4j.Backend;
  * same order, with the same result. So a service running inference in many threads gets no oversubscription from
  * rnn4j. ({@link Backend} sets BLAS to one thread when this is above 1.)
  */
-final class PartitionRunner {
+public final class PartitionRunner {
     /** Fewer hidden units per partition make products too small to gain from a second thread. */
     static final int MIN_UNITS = 64;
     private static final int THREADS = Backend.threads();
@@ -70,6 +70,23 @@ final class PartitionRunner {
     /** How many passes have run their partitions in parallel so far (tests). */
     static long parallelRuns() {
         return PARALLEL_RUNS.get();
+    }
+
+    /** One contiguous range {@code [from, to)} of an elementwise pass. */
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * An elementwise pass over {@code [0, length)} split into contiguous ranges of at least {@code minimumRange}
+     * elements, one per thread ({@link Backend#threads()}, workers permitting; else one after the other in this
+     * thread). The split depends only on {@code length} and the thread count, so results never depend on timing.
+     * For the optimizers' passes over all parameters.
+     */
+    public static void forRanges(int length, int minimumRange, RangeBody body) {
+        int ranges = Math.max(1, Math.min(THREADS, length / Math.max(1, minimumRange)));
+        run(ranges, 1, (p, stage) -> body.run((int) ((long) length * p / ranges),
+                (int) ((long) length * (p + 1) / ranges)), stage -> false, true);
     }
 
     /** The partition count for a layer of {@code hidden} units: the most threads that give each at least 64 units. */

@@ -10,19 +10,22 @@ import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.HostArray;
 
-/** Adam's Java pass on the CPU host and its INDArray path (other backends) agree in float32 over many steps. */
+/**
+ * Adam's Java pass on the CPU host (split over two threads on a machine with two cores: 140k parameters) and its
+ * INDArray path (other backends) agree in float32 over many steps.
+ */
 class AdamHostPathTest {
     private static INDArray run(Adam adam, boolean hostPaths) {
         String previous = System.setProperty(HostArray.PROPERTY, Boolean.toString(hostPaths));
         try {
-            Parameters p = Parameters.zeros(ParameterLayout.builder().add("w", 300).add("b", 7).build(),
+            Parameters p = Parameters.zeros(ParameterLayout.builder().add("w", 140_000).add("b", 7).build(),
                     DataType.FLOAT);
             Parameters g = p.zerosLike();
             Nd4j.getRandom().setSeed(23);
-            p.flat().assign(Nd4j.rand(DataType.FLOAT, 307).subi(0.5));
+            p.flat().assign(Nd4j.rand(DataType.FLOAT, 140_007).subi(0.5));
             adam.initialise(p);
             for (int step = 0; step < 30; step++) {
-                g.flat().assign(Nd4j.rand(DataType.FLOAT, 307).subi(0.5).muli(step % 7 + 1));
+                g.flat().assign(Nd4j.rand(DataType.FLOAT, 140_007).subi(0.5).muli(step % 7 + 1));
                 adam.step(p, g);
             }
             adam.finalise();
