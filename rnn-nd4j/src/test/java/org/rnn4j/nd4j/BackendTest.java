@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class BackendTest {
@@ -45,5 +48,31 @@ class BackendTest {
         if (Backend.threads() > 1) {
             assertEquals(1, org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads());
         }
+    }
+
+    /** Prints ND4J's thread settings after {@link Backend#ensureReady} (run in a JVM without OMP_NUM_THREADS). */
+    public static final class Probe {
+        public static void main(String[] args) {
+            Backend.ensureReady();
+            System.out.println("maxThreads=" + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads()
+                    + " maxMasterThreads=" + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads());
+        }
+    }
+
+    /**
+     * Without OMP_NUM_THREADS, libnd4j sizes its own parallel loops (maxMasterThreads) by the cores when it loads;
+     * rnn4j must bring them to one thread too, not only OpenMP (two under rnn4j's two slowed config B LSTM training
+     * 1.2-2×).
+     */
+    @Test
+    void ndFourJsThreadPoolRunsOneThreadWithoutOmpNumThreads() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName()).redirectErrorStream(true);
+        builder.environment().remove("OMP_NUM_THREADS");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe JVM did not finish");
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("maxMasterThreads=1"), output);
     }
 }
