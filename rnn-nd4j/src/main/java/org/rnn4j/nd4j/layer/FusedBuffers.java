@@ -1,7 +1,5 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.HostArray;
-
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -11,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.nd4j.Buffers;
+import org.rnn4j.nd4j.HostArray;
 
 /**
  * The arrays of one fused forward pass and its backward pass: {@code [rows, features]} c-order matrices whose rows

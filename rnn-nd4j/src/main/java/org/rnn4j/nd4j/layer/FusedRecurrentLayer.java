@@ -1,14 +1,13 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.HostArray;
-
-import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.HostArray;
+import org.rnn4j.nd4j.ParameterOwner;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;

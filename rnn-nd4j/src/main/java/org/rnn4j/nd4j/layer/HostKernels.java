@@ -1,10 +1,8 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.HostArray;
-
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Activation;
+import org.rnn4j.nd4j.HostArray;
 
 /**
  * The per-step elementwise work of the fused kernels as Java loops over the CPU host memory: one pass over the
