@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Arrays that layers, models and optimizers keep from one pass to the next, and clearing them. */
+/** Arrays that layers, models and optimizers keep from one pass to the next: making, testing and clearing them. */
 public final class Buffers {
     private Buffers() {
     }
@@ -18,6 +18,14 @@ public final class Buffers {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return zero ? Nd4j.zeros(type, shape) : Nd4j.create(type, shape, order);
         }
+    }
+
+    /**
+     * Whether an array's elements are contiguous in c order (a view included): what GEMMs, host loops and views of
+     * the same memory need.
+     */
+    public static boolean contiguous(INDArray array) {
+        return array.ordering() == 'c' && (array.length() == 1 || array.elementWiseStride() == 1);
     }
 
     /**

@@ -40,8 +40,7 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
     }
 
     private static boolean contiguous(INDArray a) {
-        return a.ordering() == 'c' && (a.length() == 1 || a.elementWiseStride() == 1)
-                && a.offset() + a.length() <= Integer.MAX_VALUE;
+        return Buffers.contiguous(a) && a.offset() + a.length() <= Integer.MAX_VALUE;
     }
 
     public static HostArray of(INDArray a) {

@@ -18,16 +18,19 @@ public final class ReshapeSlots {
     }
 
     /**
-     * {@code source.reshape('c', shape)}, kept when it is a view: when {@code source} is contiguous in c order (the
-     * reshape of any other array may be a copy, made every time).
+     * {@code source.reshape('c', shape)}: {@code source} itself if it has that shape; else a view kept when
+     * {@code source} is contiguous in c order (the reshape of any other array may be a copy, made every time).
      */
     public INDArray reshape(int slot, INDArray source, long... shape) {
+        if (Arrays.equals(source.shape(), shape)) {
+            return source;
+        }
         INDArray view = views[slot];
         if (view != null && sources[slot] == source && Arrays.equals(view.shape(), shape)) {
             return view;
         }
         view = source.reshape('c', shape);
-        boolean shared = source.ordering() == 'c' && (source.length() == 1 || source.elementWiseStride() == 1);
+        boolean shared = Buffers.contiguous(source);
         sources[slot] = shared ? source : null;
         views[slot] = shared ? view : null;
         return view;

@@ -183,15 +183,10 @@ final class FusedBuffers {
     /** Zeroes partition p's block of a partition-major buffer: in Java (more than one partition), else natively. */
     void zero(int p, INDArray block) {
         if (partitions == 1) {
-            zero(block);
+            Buffers.zero(block);
         } else {
             host(p, block).fill(0);
         }
-    }
-
-    /** Sets every element of a whole buffer (not a view) to zero, without a native op or a temporary. */
-    static void zero(INDArray buffer) {
-        Buffers.zero(buffer);
     }
 
     /** Allocates the backward pass's buffers on its first use (inference never needs them). */

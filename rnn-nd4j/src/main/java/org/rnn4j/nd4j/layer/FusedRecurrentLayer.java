@@ -6,6 +6,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.Buffers;
 import org.rnn4j.nd4j.HostArray;
 import org.rnn4j.nd4j.ParameterOwner;
 import org.rnn4j.nd4j.cell.Gru;
@@ -159,8 +160,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         @Override
         public INDArray step(INDArray x) {
             if (hostKernels) {
-                b.x = x;
-                hostStep();
+                hostStep(x);
                 return b.h;
             }
             b.copyStepInput(x); // the projection's reused GEMM reads the stepper's own input buffer
@@ -174,9 +174,9 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
 
         /** Two GEMMs; the biases, the cell and the state carry in one Java pass (batch-1 latency is all calls). */
-        private void hostStep() {
+        private void hostStep(INDArray x) {
             INDArray recurrentTarget = gru ? b.hproj : b.gates;
-            Nd4j.gemm(b.x, w("weight_ih"), b.gates, false, true, 1.0, 0.0); // x is the caller's array: no reuse
+            Nd4j.gemm(x, w("weight_ih"), b.gates, false, true, 1.0, 0.0); // x is the caller's array: no reuse
             b.stepGemm(FusedBuffers.GemmKind.STEPPER, 0, b.batch, 0, 0, () -> new ReusedGemm(b.h0, w("weight_hh"),
                     recurrentTarget, false, true, 1.0, gru ? 0.0 : 1.0)).run();
             if (spec.bias()) {
@@ -227,10 +227,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private FusedBuffers buffers(boolean training, long steps, long batch) {
         FusedBuffers cached = training ? trainingBuffers : inferenceBuffers.get();
         if (cached != null && cached.fits(dataType(), steps, batch)) {
-            FusedBuffers.zero(cached.h);
-            FusedBuffers.zero(cached.h0);
+            Buffers.zero(cached.h);
+            Buffers.zero(cached.h0);
             if (lstm) {
-                FusedBuffers.zero(cached.c0);
+                Buffers.zero(cached.c0);
             }
             cached.generation++;
             return cached;
@@ -274,16 +274,16 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         f.used = true;
         b.ensureBackward();
         if (outputGradients == null) {
-            FusedBuffers.zero(b.dh);
+            Buffers.zero(b.dh);
         } else if (hostKernels) {
             b.copyOutputGradient(outputGradients, order);
         } else {
             b.dh.assign(order.sortSteps(Inputs.contiguous(outputGradients).reshape('c', steps * batch, hidden)));
         }
-        FusedBuffers.zero(b.dh0);
+        Buffers.zero(b.dh0);
         if (lstm) {
-            FusedBuffers.zero(b.dc);
-            FusedBuffers.zero(b.dc0);
+            Buffers.zero(b.dc);
+            Buffers.zero(b.dc0);
         }
         if (finalStateGradient != null) {
             // the caller's arrays may be in any order; the views below need c order
@@ -303,9 +303,9 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             }
         }
         if (!order.full()) { // padded rows are never written by the steps but are read by the weight GEMMs
-            FusedBuffers.zero(b.dGates);
+            Buffers.zero(b.dGates);
             if (gru) {
-                FusedBuffers.zero(b.dHproj);
+                Buffers.zero(b.dHproj);
             }
         }
         kernel.prepareBackward(b);

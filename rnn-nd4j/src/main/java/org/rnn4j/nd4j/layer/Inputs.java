@@ -3,6 +3,7 @@ package org.rnn4j.nd4j.layer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
+import org.rnn4j.nd4j.Buffers;
 import org.rnn4j.api.State;
 
 /** The checks every sequence layer runs on its arguments, before any computation. */
@@ -74,9 +75,7 @@ public final class Inputs {
      * non-zero offset fails with a NullPointerException.
      */
     public static INDArray contiguous(INDArray array) {
-        boolean contiguous = array.ordering() == 'c' && array.offset() == 0
-                && (array.length() == 1 || array.elementWiseStride() == 1);
-        return contiguous ? array : array.dup('c');
+        return array.offset() == 0 && Buffers.contiguous(array) ? array : array.dup('c');
     }
 
     /**
@@ -85,8 +84,6 @@ public final class Inputs {
      * Do not index the result with {@code get(...)}: see {@link MatrixViews}.
      */
     public static INDArray contiguousMatrix(INDArray matrix) {
-        boolean contiguous = matrix.rank() == 2 && matrix.ordering() == 'c'
-                && (matrix.length() == 1 || matrix.elementWiseStride() == 1);
-        return contiguous ? matrix : matrix.dup('c');
+        return matrix.rank() == 2 && Buffers.contiguous(matrix) ? matrix : matrix.dup('c');
     }
 }

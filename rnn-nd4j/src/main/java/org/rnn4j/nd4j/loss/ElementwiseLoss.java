@@ -71,8 +71,10 @@ abstract class ElementwiseLoss implements Loss {
         double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0; // no mask: every element counts
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            sum += term(p.get(i), t.get(i));
-            g.set(i, derivative(p.get(i), t.get(i)) * scale);
+            double pi = p.get(i);
+            double ti = t.get(i);
+            sum += term(pi, ti);
+            g.set(i, derivative(pi, ti) * scale);
         }
         return sum * scale;
     }

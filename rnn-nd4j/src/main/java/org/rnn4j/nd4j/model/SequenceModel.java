@@ -241,8 +241,7 @@ public final class SequenceModel implements Model {
 
         INDArray dPredictions = buffers.dPredictions;
         INDArray dFeatures = head == null ? dPredictions : head.backward(pass.headInput, pass.out2d,
-                Arrays.equals(dPredictions.shape(), pass.out2d.shape()) ? dPredictions
-                        : trainingViews.reshape(0, dPredictions, pass.out2d.shape()));
+                trainingViews.reshape(0, dPredictions, pass.out2d.shape()));
         if (pass.headMask != null) {
             dFeatures = dFeatures.reshape('c', pass.headMask.shape()).mul(pass.headMask);
         }

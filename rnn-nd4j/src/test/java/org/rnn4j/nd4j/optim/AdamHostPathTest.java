@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.nd4j.HostArray;
+import org.rnn4j.testkit.HostPaths;
 
 /**
  * Adam's Java pass on the CPU host (split over two threads on a machine with two cores: 140k parameters) and its
@@ -16,8 +16,7 @@ import org.rnn4j.nd4j.HostArray;
  */
 class AdamHostPathTest {
     private static INDArray run(Adam adam, boolean hostPaths) {
-        String previous = System.setProperty(HostArray.PROPERTY, Boolean.toString(hostPaths));
-        try {
+        return HostPaths.with(hostPaths, () -> {
             Parameters p = Parameters.zeros(ParameterLayout.builder().add("w", 140_000).add("b", 7).build(),
                     DataType.FLOAT);
             Parameters g = p.zerosLike();
@@ -30,13 +29,7 @@ class AdamHostPathTest {
             }
             adam.finalise();
             return p.flat().dup();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(HostArray.PROPERTY);
-            } else {
-                System.setProperty(HostArray.PROPERTY, previous);
-            }
-        }
+        });
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Optimizer;
 import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.nd4j.HostArray;
+import org.rnn4j.testkit.HostPaths;
 import org.rnn4j.nd4j.io.SafeTensors;
 
 /** Optimizers, schedules and clipping against torch (tools/pytorch/make_optimizer_reference.py), to 1e-6. */
@@ -49,22 +49,13 @@ class OptimizerReferenceTest {
     @ValueSource(strings = {"sgd", "sgd_momentum", "sgd_nesterov_weight_decay", "adam", "adam_weight_decay", "adamw",
         "rmsprop", "adagrad"})
     void matchesTorchOptim(String name) throws Exception {
-        matchesTorchOptim(name, true);
+        SafeTensors.Contents ref = read(name);
+        matchesTorchOptim(name, ref, true);
         // Adam's Java pass over the CPU host memory off: the INDArray path (what other backends run) must match too
-        String previous = System.setProperty(HostArray.PROPERTY, "false");
-        try {
-            matchesTorchOptim(name, false);
-        } finally {
-            if (previous == null) {
-                System.clearProperty(HostArray.PROPERTY);
-            } else {
-                System.setProperty(HostArray.PROPERTY, previous);
-            }
-        }
+        HostPaths.with(false, () -> matchesTorchOptim(name, ref, false));
     }
 
-    private void matchesTorchOptim(String name, boolean hostPaths) throws Exception {
-        SafeTensors.Contents ref = read(name);
+    private static void matchesTorchOptim(String name, SafeTensors.Contents ref, boolean hostPaths) {
         INDArray initial = ref.tensors().get("initial");
         INDArray gradients = ref.tensors().get("gradients");
         INDArray after = ref.tensors().get("after");
