@@ -1,5 +1,6 @@
 package org.rnn4j.bench;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -8,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -55,7 +58,7 @@ public final class BenchReport implements Callable<Integer> {
                 .forks(1)
                 .warmupIterations(4).warmupTime(TimeValue.seconds(full ? 2 : 1))
                 .measurementIterations(full ? 8 : 3).measurementTime(TimeValue.seconds(full ? 2 : 1))
-                .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G")
+                .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G", "--add-modules", "jdk.incubator.vector")
                 .param("threads", threads)
                 .shouldFailOnError(true);
         if (rounds < 1) {
@@ -94,15 +97,31 @@ public final class BenchReport implements Callable<Integer> {
         return m;
     }
 
+    private static final Pattern NATIVE_JAR =
+            Pattern.compile("nd4j-native-[^-]+-(?:[^-]+-)?((?:linux|macosx|windows)-[\\w-]+)\\.jar");
+
+    /** The classifier of the nd4j-native jar JavaCPP loads: the most specific one on the class path. */
+    static String nativeBuild() {
+        String best = "unknown";
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Matcher match = NATIVE_JAR.matcher(Path.of(entry).getFileName().toString());
+            if (match.matches() && (best.equals("unknown") || match.group(1).length() > best.length())) {
+                best = match.group(1);
+            }
+        }
+        return "`" + best + "`";
+    }
+
     String report(Collection<RunResult> results) {
         Map<String, Double> m = medians(results);
         StringBuilder b = new StringBuilder();
         b.append("# rnn4j vs Deeplearning4j 1.0.0-M2.1 (same ND4J backend)\n\n");
-        b.append(String.format(Locale.ROOT, "Run %s, mode %s, %d round(s), %d cores, Java %s, OMP_NUM_THREADS=%s. "
-                        + "Medians of the measured JMH iterations (over rounds: the median of the rounds' medians). "
+        b.append(String.format(Locale.ROOT, "Run %s, mode %s, %d round(s), %d cores, Java %s, OMP_NUM_THREADS=%s, "
+                        + "native build %s, Vector API %s. Medians of the measured JMH iterations (over rounds: the median of the rounds' medians). "
                         + "FLOPs: 2·T·B·(I+H)·gates·H forward, twice that backward.%n%n",
                 LocalDateTime.now().withNano(0), mode, rounds, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")));
+                System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                nativeBuild(), ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off"));
         for (String method : new String[] {"train", "infer"}) {
             b.append(method.equals("train") ? "## Training iteration (forward, backward, Adam), ms\n\n"
                     : "## Inference (forward), ms\n\n");

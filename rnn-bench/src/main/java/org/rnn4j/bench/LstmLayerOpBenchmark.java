@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -19,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.rnn4j.nd4j.model.SequenceModel;
 
 /**
- * ND4J's own native {@code lstmLayer} op (libnd4j's fused LSTM; with a oneDNN build of nd4j-native it runs on
- * oneDNN) doing the inference work of {@link RecurrentBenchmark#infer}: the LSTM forward pass over the whole batch
+ * ND4J's own native {@code lstmLayer} op (libnd4j's fused LSTM; with a oneDNN build of nd4j-native, the bench's
+ * {@code -Ponednn} profile, it runs on oneDNN) doing the inference work of {@link RecurrentBenchmark#infer}: the LSTM forward pass over the whole batch
  * and the dense head on the last step, with the weights of the rnn4j model of the same workload (checked at set-up:
  * the op's last hidden state must equal rnn4j's). The op is built through {@code DynamicCustomOp.builder} because
  * {@code new LSTMLayer(...)} refuses null optional inputs in 1.0.0-M2.1; its outputs are allocated once.
@@ -44,6 +45,9 @@ public class LstmLayerOpBenchmark {
     @Setup
     public void setup() {
         Runners.threads(threads);
+        // the op's own threads (and oneDNN's) are OpenMP's, which rnn4j's Backend keeps at one: give it the same
+        // number as the other side gets (each JMH fork is its own JVM)
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Workload w = Workload.named(config);
         SequenceModel model = new Rnn4jRunner("lstm", w).model();
         INDArray x = Nd4j.rand(DataType.FLOAT, w.steps(), w.batch(), w.input());

@@ -13,16 +13,7 @@ public final class HostPaths {
     }
 
     public static <T> T with(boolean on, Supplier<T> code) {
-        String previous = System.setProperty(Checks.HOST_PATHS_PROPERTY, Boolean.toString(on));
-        try {
-            return code.get();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(Checks.HOST_PATHS_PROPERTY);
-            } else {
-                System.setProperty(Checks.HOST_PATHS_PROPERTY, previous);
-            }
-        }
+        return SystemProperties.with(Checks.HOST_PATHS_PROPERTY, Boolean.toString(on), code);
     }
 
     public static void with(boolean on, Runnable code) {

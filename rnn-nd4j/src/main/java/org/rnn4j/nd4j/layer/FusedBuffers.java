@@ -86,6 +86,13 @@ final class FusedBuffers {
     INDArray[] recurrentBiasGradient;
     /** [q][p]: rows of partition q, columns of partition p of W_hh, stored transposed ([Hp, G*Hp], c order). */
     INDArray[][] backwardWeights;
+    /**
+     * Whether this pass's recurrent products run as {@link VectorKernels#addProductTransposed} (set by the layer per
+     * pass), and per partition its rows of W_hh packed for it (on the Java heap; packed again every pass, since an
+     * optimizer step changes the weights in place).
+     */
+    boolean packedProducts;
+    final float[][] packedRecurrentWeights;
 
     FusedBuffers(DataType type, long steps, long batch, long hidden, int gateCount, boolean cellState,
                  boolean separateRecurrent, int partitions) {
@@ -98,6 +105,7 @@ final class FusedBuffers {
         this.hidden = hidden;
         this.partitions = partitions;
         this.partHidden = hidden / partitions;
+        this.packedRecurrentWeights = new float[partitions][];
         long rows = steps * batch;
         this.h = persistent(type, true, rows, hidden);
         this.h0 = persistent(type, true, batch, hidden);

@@ -40,6 +40,7 @@ final class FusedProducts {
     void project(FusedBuffers b, int p) {
         if (b.partitions == 1) {
             project(b);
+            packRecurrentWeights(b, 0, w("weight_hh"));
             return;
         }
         gatherPartitionRows(b, p, "weight_ih", b.inputWeights[p], spec.inputSize());
@@ -49,6 +50,14 @@ final class FusedProducts {
             gatherPartitionRows(b, p, "bias_hh", b.recurrentBias[p], 1);
         }
         project(b, p, b.inputWeights[p], b.inputBias[p], b.recurrentBias[p]);
+        packRecurrentWeights(b, p, b.recurrentWeights[p]);
+    }
+
+    private void packRecurrentWeights(FusedBuffers b, int p, INDArray weights) {
+        if (b.packedProducts) {
+            b.packedRecurrentWeights[p] = VectorKernels.packTransposed(b.host(p, weights).floats(), 0,
+                    Math.toIntExact(weights.size(0)), spec.hiddenSize(), b.packedRecurrentWeights[p]);
+        }
     }
 
     /** Copies partition p's gate rows of parameter {@code name} into its own {@code [G*Hp, columns]} array. */
@@ -82,6 +91,15 @@ final class FusedProducts {
 
     /** Step t's recurrent product for partition p's gates: {@code += h_{t-1}·W_hhᵀ} (first n rows). */
     void recurrent(FusedBuffers b, int p, int t, long n) {
+        if (b.packedProducts) {
+            int hidden = spec.hiddenSize();
+            int width = Math.toIntExact(spec.gates() * b.partHidden);
+            VectorKernels.addProductTransposed(b.host(p, t == 0 ? b.h0 : b.h).floats(),
+                    Math.toIntExact(t == 0 ? 0 : (t - 1) * b.batch * hidden),
+                    b.host(p, b.part(gru ? b.hproj : b.gates, p)).floats(), Math.toIntExact(t * b.batch * width),
+                    Math.toIntExact(n), hidden, width, b.packedRecurrentWeights[p]);
+            return;
+        }
         INDArray weights = b.partitions == 1 ? w("weight_hh") : b.recurrentWeights[p];
         b.stepGemm(FusedBuffers.GemmKind.FORWARD, t, n, p, p, () -> new ReusedGemm(b.previous(p, b.h, b.h0, t, n),
                 weights, b.rows(p, b.part(gru ? b.hproj : b.gates, p), t, n), false, true, 1.0, 1.0)).run();

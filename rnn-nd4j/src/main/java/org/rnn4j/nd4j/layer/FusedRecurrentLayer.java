@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.layer;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -109,6 +110,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             }
         }
         b.ensurePartitionWeights(spec.inputSize());
+        b.packedProducts = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled()
+                && VectorKernels.productKernelFits();
         int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
         // stage 0 projects (a partition's steps read only its own projection), stage 1 + t runs step t, after which
         // the partitions meet: step t + 1's products read every partition's h_t

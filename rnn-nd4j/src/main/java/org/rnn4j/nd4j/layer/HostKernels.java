@@ -57,6 +57,12 @@ final class HostKernels {
             int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
+            if (gates.floats() != null && VectorSupport.enabled()) {
+                VectorKernels.lstmForward(gates.floats(), row(b, t, 0, 4L * units), previousC.floats(),
+                        previousRow(b, t, 0, hidden) + first, c.floats(), h.floats(), row(b, t, 0, hidden) + first,
+                        hidden, tanhC.floats(), row(b, t, 0, units), Math.toIntExact(n), units);
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 int g0 = row(b, t, k, 4L * units) + 2 * units;
                 for (int j = 0; j < units; j++) {

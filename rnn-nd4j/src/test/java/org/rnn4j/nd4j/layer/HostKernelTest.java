@@ -166,7 +166,8 @@ class HostKernelTest {
                 gradients.flat().dup());
     }
 
-    private static void close(String what, INDArray a, INDArray b, double tolerance) {
+    /** Agreement relative to b's largest magnitude (at least 1e-3). */
+    static void close(String what, INDArray a, INDArray b, double tolerance) {
         double scale = Math.max(1e-3, b.amaxNumber().doubleValue());
         double difference = a.sub(b).amaxNumber().doubleValue();
         assertTrue(difference <= tolerance * scale, what + ": max difference " + difference + " (scale " + scale

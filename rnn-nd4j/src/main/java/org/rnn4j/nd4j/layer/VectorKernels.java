@@ -1,0 +1,273 @@
+package org.rnn4j.nd4j.layer;
+
+import java.nio.FloatBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The host kernels' float work with the Vector API: one fused pass over a step's rows replaces the LSTM step's two
+ * native transforms and three Java passes (ND4J's sigmoid and tanh, about 3 ns per element, were a quarter of an
+ * LSTM inference pass: perf, config A). Rows are copied to per-thread scratch arrays and back, because the Vector
+ * API reads Java arrays on every JDK that has it (its buffer access changed after JDK 17). Only call it when
+ * {@link VectorSupport#enabled()}; the results equal the other paths' to float rounding.
+ *
+ * <p>The exponential is computed here from exact operations (multiply, add, fused multiply-add, bit shifts), not
+ * with the Vector API's {@code EXP}: that one gives different bits before and after the JIT compiles the loop (a
+ * Java fallback, then the CPU library's), so a training run resumed from a checkpoint did not end on exactly the
+ * parameters of the uninterrupted run. These operations give the same bits in the interpreter and in compiled code.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** The product kernel's vectors: two per panel of 16 columns, four rows at a time (8 accumulators). */
+    private static final VectorSpecies<Float> HALF_PANEL = FloatVector.SPECIES_256;
+    private static final int PANEL = 16;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private VectorKernels() {
+    }
+
+    /** Per-thread row buffers, grown on demand. */
+    private static final class Scratch {
+        float[] gates = new float[0];
+        float[] cell = new float[0];
+        float[] tanhCell = new float[0];
+        float[] hidden = new float[0];
+
+        float[] left = new float[0];
+        float[] product = new float[0];
+        final float[] tail = new float[PANEL];
+
+        Scratch ensureProduct(int leftLength, int productLength) {
+            if (left.length < leftLength) {
+                left = new float[leftLength];
+            }
+            if (product.length < productLength) {
+                product = new float[productLength];
+            }
+            return this;
+        }
+
+        Scratch ensure(int units) {
+            if (cell.length < units) {
+                gates = new float[4 * units];
+                cell = new float[units];
+                tanhCell = new float[units];
+                hidden = new float[units];
+            }
+            return this;
+        }
+    }
+
+    /**
+     * The LSTM forward step of {@code rows} rows of one partition of {@code units} hidden units (the equations of
+     * {@link HostKernels.Lstm}): row k's pre-activations {@code [i f g o]} start at {@code gatesFrom + 4·units·k}
+     * and are replaced by the activated gates; the previous cell state is read at {@code previousFrom + stride·k};
+     * {@code c_t} and {@code h_t} are written at {@code stateFrom + stride·k}, {@code tanh(c_t)} at
+     * {@code tanhFrom + units·k}. {@code previousC} may be {@code c} (step t reads step t - 1's rows).
+     */
+    static void lstmForward(FloatBuffer gates, int gatesFrom, FloatBuffer previousC, int previousFrom,
+                            FloatBuffer c, FloatBuffer h, int stateFrom, int stride,
+                            FloatBuffer tanhC, int tanhFrom, int rows, int units) {
+        Scratch s = SCRATCH.get().ensure(units);
+        float[] g = s.gates;
+        float[] cell = s.cell;
+        float[] tc = s.tanhCell;
+        float[] hid = s.hidden;
+        for (int k = 0; k < rows; k++) {
+            int gatesRow = gatesFrom + 4 * units * k;
+            gates.get(gatesRow, g, 0, 4 * units);
+            previousC.get(previousFrom + stride * k, cell, 0, units);
+            // σ over i, f, 2·g_pre, o in one loop, then g = tanh(g_pre) = 2σ(2·g_pre) - 1: each loop has one
+            // exponential, which keeps the loops small enough for the JIT to inline every vector operation
+            for (int j = 2 * units; j < 3 * units; j++) {
+                g[j] *= 2;
+            }
+            sigmoidInPlace(g, 4 * units);
+            for (int j = 0; j < units; j++) {
+                float gg = 2 * g[2 * units + j] - 1;
+                g[2 * units + j] = gg;
+                float ct = g[units + j] * cell[j] + g[j] * gg;
+                cell[j] = ct;
+                tc[j] = 2 * ct;
+            }
+            sigmoidInPlace(tc, units);
+            for (int j = 0; j < units; j++) {
+                tc[j] = 2 * tc[j] - 1;
+                hid[j] = g[3 * units + j] * tc[j];
+            }
+            gates.put(gatesRow, g, 0, 4 * units);
+            c.put(stateFrom + stride * k, cell, 0, units);
+            h.put(stateFrom + stride * k, hid, 0, units);
+            tanhC.put(tanhFrom + units * k, tc, 0, units);
+        }
+    }
+
+    /** Whether the product kernel has hardware vectors here (256 bits or more; else ND4J's GEMM is faster). */
+    static boolean productKernelFits() {
+        return SPECIES.vectorBitSize() >= HALF_PANEL.vectorBitSize();
+    }
+
+    /**
+     * Packs {@code w} ({@code rows × columns}, c order, from element {@code from} of host memory) for
+     * {@link #addProductTransposed}: panels of 16 rows of {@code w}, each stored column by column ({@code [columns][16]},
+     * rows past the end zero), so that the kernel reads one panel front to back. Returns {@code packed} if it has the
+     * right length, else a new array.
+     */
+    static float[] packTransposed(FloatBuffer w, int from, int rows, int columns, float[] packed) {
+        int panels = (rows + PANEL - 1) / PANEL;
+        float[] target = packed != null && packed.length == panels * columns * PANEL ? packed
+                : new float[panels * columns * PANEL];
+        float[] row = SCRATCH.get().ensureProduct(columns, 0).left;
+        for (int r = 0; r < rows; r++) {
+            w.get(from + r * columns, row, 0, columns);
+            int base = (r / PANEL) * columns * PANEL + r % PANEL;
+            for (int k = 0; k < columns; k++) {
+                target[base + k * PANEL] = row[k];
+            }
+        }
+        return target;
+    }
+
+    /**
+     * {@code c += a · wᵀ} in host memory: {@code a} is {@code rows × inner} from {@code aFrom}, {@code c} is
+     * {@code rows × outer} from {@code cFrom} (both c order, contiguous), {@code w} is {@code outer × inner} as packed
+     * by {@link #packTransposed}. The per-step recurrent products: ND4J's GEMM (OpenBLAS) repacks the weights at
+     * every call, a third of its time at these shapes (perf, config A); packed once per pass they are not.
+     */
+    static void addProductTransposed(FloatBuffer a, int aFrom, FloatBuffer c, int cFrom, int rows, int inner,
+                                     int outer, float[] packed) {
+        Scratch s = SCRATCH.get().ensureProduct(rows * inner, rows * outer);
+        float[] left = s.left;
+        float[] product = s.product;
+        a.get(aFrom, left, 0, rows * inner);
+        c.get(cFrom, product, 0, rows * outer);
+        for (int panel = 0; panel * PANEL < outer; panel++) {
+            int column = panel * PANEL;
+            int width = Math.min(PANEL, outer - column);
+            int panelStart = panel * inner * PANEL;
+            int row = 0;
+            for (; row + 4 <= rows; row += 4) {
+                fourRows(left, row * inner, inner, packed, panelStart, product, row * outer + column, outer, width,
+                        s.tail);
+            }
+            for (; row < rows; row++) {
+                oneRow(left, row * inner, inner, packed, panelStart, product, row * outer + column, width, s.tail);
+            }
+        }
+        c.put(cFrom, product, 0, rows * outer);
+    }
+
+    private static void fourRows(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,
+                                 int ldc, int width, float[] tail) {
+        FloatVector c00 = FloatVector.zero(HALF_PANEL);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        int a1 = a0 + inner;
+        int a2 = a1 + inner;
+        int a3 = a2 + inner;
+        for (int k = 0; k < inner; k++) {
+            int at = panelStart + k * PANEL;
+            FloatVector w0 = FloatVector.fromArray(HALF_PANEL, packed, at);
+            FloatVector w1 = FloatVector.fromArray(HALF_PANEL, packed, at + PANEL / 2);
+            FloatVector x = FloatVector.broadcast(HALF_PANEL, a[a0 + k]);
+            c00 = x.fma(w0, c00);
+            c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(HALF_PANEL, a[a1 + k]);
+            c10 = x.fma(w0, c10);
+            c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(HALF_PANEL, a[a2 + k]);
+            c20 = x.fma(w0, c20);
+            c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(HALF_PANEL, a[a3 + k]);
+            c30 = x.fma(w0, c30);
+            c31 = x.fma(w1, c31);
+        }
+        addTo(c, c0, width, c00, c01, tail);
+        addTo(c, c0 + ldc, width, c10, c11, tail);
+        addTo(c, c0 + 2 * ldc, width, c20, c21, tail);
+        addTo(c, c0 + 3 * ldc, width, c30, c31, tail);
+    }
+
+    private static void oneRow(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,
+                               int width, float[] tail) {
+        FloatVector c0v = FloatVector.zero(HALF_PANEL);
+        FloatVector c1v = c0v;
+        for (int k = 0; k < inner; k++) {
+            int at = panelStart + k * PANEL;
+            FloatVector x = FloatVector.broadcast(HALF_PANEL, a[a0 + k]);
+            c0v = x.fma(FloatVector.fromArray(HALF_PANEL, packed, at), c0v);
+            c1v = x.fma(FloatVector.fromArray(HALF_PANEL, packed, at + PANEL / 2), c1v);
+        }
+        addTo(c, c0, width, c0v, c1v, tail);
+    }
+
+    /** Adds a panel row of accumulators to {@code width} (at most 16) elements of {@code c} from {@code at}. */
+    private static void addTo(float[] c, int at, int width, FloatVector low, FloatVector high, float[] tail) {
+        if (width == PANEL) {
+            FloatVector.fromArray(HALF_PANEL, c, at).add(low).intoArray(c, at);
+            FloatVector.fromArray(HALF_PANEL, c, at + PANEL / 2).add(high).intoArray(c, at + PANEL / 2);
+            return;
+        }
+        low.intoArray(tail, 0);
+        high.intoArray(tail, PANEL / 2);
+        for (int j = 0; j < width; j++) {
+            c[at + j] += tail[j];
+        }
+    }
+
+    /** {@code x[i] ← 1 / (1 + e^{-x[i]})} for the first {@code count} elements. */
+    private static void sigmoidInPlace(float[] x, int count) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
+            one.div(exp(FloatVector.fromArray(SPECIES, x, i).neg()).add(one)).intoArray(x, i);
+        }
+        for (; i < count; i++) {
+            x[i] = (float) HostKernels.sigmoid(x[i]);
+        }
+    }
+
+    // e^x = 2^n · e^r with n = round(x·log2 e), r = x - n·ln 2 (in two parts, Cody and Waite), e^r by Cephes' expf
+    // polynomial on |r| <= ln 2 / 2: about 1 ulp. x is clamped so that 2^n stays a normal float.
+    private static final float LOG2_E = 1.44269504088896341f;
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds to an integer, which then sits in the low bits of the float. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = 0x4B400000;
+
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87.3f).min(88.3f);
+        FloatVector shifted = x.mul(LOG2_E).add(ROUNDER);
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = x.sub(n.mul(LN2_HIGH)).sub(n.mul(LN2_LOW)); // n·ln2_high is exact: 9 significant bits
+        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+        p = p.mul(r).add(8.3334519073e-3f);
+        p = p.mul(r).add(4.1665795894e-2f);
+        p = p.mul(r).add(1.6666665459e-1f);
+        p = p.mul(r).add(5.0000001201e-1f);
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector exponent = ((IntVector) shifted.reinterpretAsInts()).sub(ROUNDER_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23);
+        return p.mul(exponent.reinterpretAsFloats());
+    }
+
+    /** {@code values[i] ← e^{values[i]}} with the vector exponential (a whole number of vectors; for tests). */
+    static void exp(float[] values) {
+        for (int i = 0; i < values.length; i += SPECIES.length()) {
+            exp(FloatVector.fromArray(SPECIES, values, i)).intoArray(values, i);
+        }
+    }
+
+    static int lanes() {
+        return SPECIES.length();
+    }
+
+}
