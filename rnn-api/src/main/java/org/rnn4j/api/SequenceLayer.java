@@ -55,6 +55,16 @@ public interface SequenceLayer {
         return forward(input, lengths, initial, false);
     }
 
+    /**
+     * An inference pass that returns only the final state: what {@code forward(input, lengths, initial,
+     * false).finalState()} returns, with the same checks, while a layer may skip copying out every step's outputs
+     * (a fused layer does: {@code T·batch·outputSize} values per pass). Models whose head reads only the final state
+     * use it.
+     */
+    default State finalState(INDArray input, int[] lengths, State initial) {
+        return forward(input, lengths, initial, false).finalState();
+    }
+
     /** An inference pass with every sequence {@code T} steps long. */
     default Trace forward(INDArray input, State initial) {
         return forward(input, null, initial, false);

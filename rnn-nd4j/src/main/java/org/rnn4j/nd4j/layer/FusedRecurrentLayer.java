@@ -93,6 +93,20 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
     @Override
     public Trace forward(INDArray input, int[] lengths, State initial, boolean training) {
+        FusedTrace trace = pass(input, lengths, initial, training);
+        if (!training) {
+            trace.detach();
+        }
+        return trace;
+    }
+
+    /** Copies only the final state out of the thread's inference buffers, not every step's outputs. */
+    @Override
+    public State finalState(INDArray input, int[] lengths, State initial) {
+        return pass(input, lengths, initial, false).copyFinalState();
+    }
+
+    private FusedTrace pass(INDArray input, int[] lengths, State initial, boolean training) {
         Inputs.sequence(input, "input", spec.inputSize(), dataType());
         long steps = input.size(0);
         long batch = input.size(1);
@@ -122,11 +136,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 recur(b, p, stage - 1, order.active(stage - 1));
             }
         }, stage -> stage > 0, parallel);
-        FusedTrace trace = new FusedTrace(this, order, b, steps, batch, training);
-        if (!training) {
-            trace.detach();
-        }
-        return trace;
+        return new FusedTrace(this, order, b, steps, batch, training);
     }
 
     /** The number of leading steps in which at least one sequence runs. */
@@ -483,8 +493,12 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             INDArray sorted = buffers.h;
             outputs = (order.identity() ? sorted.dup('c') : order.unsortSteps(sorted))
                     .reshape('c', steps, batch, buffers.hidden);
+            finalState = copyFinalState();
+        }
+
+        State copyFinalState() {
             INDArray h = order.unsortBatch(finalRows(buffers, buffers.h, order)); // a copy, whatever the order
-            finalState = buffers.c == null ? State.of(h)
+            return buffers.c == null ? State.of(h)
                     : State.of(h, order.unsortBatch(finalRows(buffers, buffers.c, order)));
         }
 

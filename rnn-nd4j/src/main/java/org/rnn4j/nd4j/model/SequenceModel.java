@@ -191,7 +191,7 @@ public final class SequenceModel implements Model {
 
     /** Inference from {@code initial} (null: zeros); returns the state after the last valid steps. */
     public State advance(INDArray input, int[] lengths, State initial) {
-        return run(input, lengths, initial, false).trace.finalState();
+        return recurrent.finalState(embedding == null ? input : embedding.forward(input), lengths, initial);
     }
 
     /**
@@ -321,6 +321,12 @@ public final class SequenceModel implements Model {
 
     private Pass run(INDArray input, int[] lengths, State initial, boolean training) {
         INDArray features = embedding == null ? input : embedding.forward(input);
+        if (!training && (outputMode == OutputMode.FINAL_HIDDEN || lastStepIsFinalState())) {
+            // the head reads only the final state: the layer need not copy out every step's outputs
+            INDArray headInput = finalHidden(recurrent.finalState(features, lengths, initial));
+            INDArray out2d = head == null ? headInput : head.forward(headInput, false);
+            return new Pass(null, headInput, null, out2d, out2d, null);
+        }
         SequenceLayer.Trace trace = recurrent.forward(features, lengths, initial, training);
         INDArray outputs = trace.outputs();
         long steps = outputs.size(0);
@@ -384,6 +390,7 @@ public final class SequenceModel implements Model {
         return Nd4j.createFromArray(mask).castTo(dataType()).reshape(steps, batch);
     }
 
+    /** One pass; {@code trace} is null for an inference pass whose head reads only the final state. */
     private record Pass(SequenceLayer.Trace trace, INDArray headInput, INDArray headMask, INDArray out2d,
                         INDArray predictions, INDArray stepMask) {
     }
