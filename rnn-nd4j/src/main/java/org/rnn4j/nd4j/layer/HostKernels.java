@@ -145,6 +145,12 @@ final class HostKernels {
             int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
+            if (gates.floats() != null && VectorSupport.enabled()) {
+                VectorKernels.gruForward(gates.floats(), hproj.floats(), row(b, t, 0, 3L * units), previousH.floats(),
+                        previousRow(b, t, 0, hidden) + first, h.floats(), row(b, t, 0, hidden) + first, hidden,
+                        Math.toIntExact(n), units);
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 int g0 = row(b, t, k, 3L * units);
                 int s0 = row(b, t, k, hidden) + first;

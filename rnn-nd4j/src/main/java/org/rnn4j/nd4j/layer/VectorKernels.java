@@ -34,6 +34,7 @@ final class VectorKernels {
         float[] cell = new float[0];
         float[] tanhCell = new float[0];
         float[] hidden = new float[0];
+        float[] recurrent = new float[0];
 
         float[] left = new float[0];
         float[] product = new float[0];
@@ -52,6 +53,7 @@ final class VectorKernels {
         Scratch ensure(int units) {
             if (cell.length < units) {
                 gates = new float[4 * units];
+                recurrent = new float[3 * units];
                 cell = new float[units];
                 tanhCell = new float[units];
                 hidden = new float[units];
@@ -101,6 +103,44 @@ final class VectorKernels {
             c.put(stateFrom + stride * k, cell, 0, units);
             h.put(stateFrom + stride * k, hid, 0, units);
             tanhC.put(tanhFrom + units * k, tc, 0, units);
+        }
+    }
+
+    /**
+     * The GRU forward step of {@code rows} rows of one partition (the equations of {@link HostKernels.Gru}): row
+     * k's input pre-activations {@code [r z n]} start at {@code gatesFrom + 3·units·k} in {@code gates} (replaced
+     * by the activated gates), its recurrent ones at the same place in {@code hproj}; {@code h_{t-1}} is read at
+     * {@code previousFrom + stride·k} and {@code h_t} written at {@code stateFrom + stride·k} ({@code previousH} may
+     * be {@code h}).
+     */
+    static void gruForward(FloatBuffer gates, FloatBuffer hproj, int gatesFrom, FloatBuffer previousH,
+                           int previousFrom, FloatBuffer h, int stateFrom, int stride, int rows, int units) {
+        Scratch s = SCRATCH.get().ensure(units);
+        float[] g = s.gates;
+        float[] hp = s.recurrent;
+        float[] previous = s.cell;
+        float[] n = s.tanhCell;
+        float[] hid = s.hidden;
+        for (int k = 0; k < rows; k++) {
+            int gatesRow = gatesFrom + 3 * units * k;
+            gates.get(gatesRow, g, 0, 3 * units);
+            hproj.get(gatesRow, hp, 0, 3 * units);
+            previousH.get(previousFrom + stride * k, previous, 0, units);
+            for (int j = 0; j < 2 * units; j++) {
+                g[j] += hp[j];
+            }
+            sigmoidInPlace(g, 2 * units); // r, z
+            for (int j = 0; j < units; j++) {
+                n[j] = 2 * (g[2 * units + j] + g[j] * hp[2 * units + j]);
+            }
+            sigmoidInPlace(n, units); // tanh(a) = 2σ(2a) - 1
+            for (int j = 0; j < units; j++) {
+                float nGate = 2 * n[j] - 1;
+                g[2 * units + j] = nGate;
+                hid[j] = nGate + g[units + j] * (previous[j] - nGate);
+            }
+            gates.put(gatesRow, g, 0, 3 * units);
+            h.put(stateFrom + stride * k, hid, 0, units);
         }
     }
 
