@@ -87,7 +87,7 @@ final class FusedBuffers {
     /** [q][p]: rows of partition q, columns of partition p of W_hh, stored transposed ([Hp, G*Hp], c order). */
     INDArray[][] backwardWeights;
     /**
-     * Whether this pass's recurrent products run as {@link VectorKernels#addProductTransposed} (set by the layer per
+     * Whether this pass's recurrent products run as {@link VectorProducts#addProductTransposed} (set by the layer per
      * pass), and per partition its rows of W_hh packed for it (on the Java heap; packed again every pass, since an
      * optimizer step changes the weights in place).
      */

@@ -55,7 +55,7 @@ final class FusedProducts {
 
     private void packRecurrentWeights(FusedBuffers b, int p, INDArray weights) {
         if (b.packedProducts) {
-            b.packedRecurrentWeights[p] = VectorKernels.packTransposed(b.host(p, weights).floats(), 0,
+            b.packedRecurrentWeights[p] = VectorProducts.packTransposed(b.host(p, weights).floats(), 0,
                     Math.toIntExact(weights.size(0)), spec.hiddenSize(), b.packedRecurrentWeights[p]);
         }
     }
@@ -94,7 +94,7 @@ final class FusedProducts {
         if (b.packedProducts) {
             int hidden = spec.hiddenSize();
             int width = Math.toIntExact(spec.gates() * b.partHidden);
-            VectorKernels.addProductTransposed(b.host(p, t == 0 ? b.h0 : b.h).floats(),
+            VectorProducts.addProductTransposed(b.host(p, t == 0 ? b.h0 : b.h).floats(),
                     Math.toIntExact(t == 0 ? 0 : (t - 1) * b.batch * hidden),
                     b.host(p, b.part(gru ? b.hproj : b.gates, p)).floats(), Math.toIntExact(t * b.batch * width),
                     Math.toIntExact(n), hidden, width, b.packedRecurrentWeights[p]);

@@ -125,7 +125,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         b.ensurePartitionWeights(spec.inputSize());
         b.packedProducts = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled()
-                && VectorKernels.productKernelFits();
+                && VectorProducts.productKernelFits();
         int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
         // stage 0 projects (a partition's steps read only its own projection), stage 1 + t runs step t, after which
         // the partitions meet: step t + 1's products read every partition's h_t

@@ -1,13 +1,14 @@
 package org.rnn4j.nd4j.layer;
 
 /**
- * Whether the host kernels may use the JDK's Vector API ({@code jdk.incubator.vector}) for their activations. The
- * module is an incubator module: the JVM has it only when started with {@code --add-modules jdk.incubator.vector}.
- * Without it, or with {@code -D}{@value #PROPERTY}{@code =false}, the kernels use ND4J's native transforms, which
- * give the same values to float rounding ({@code VectorActivationsTest}).
+ * Whether the host kernels may use the JDK's Vector API ({@code jdk.incubator.vector}), an incubator module: the JVM
+ * has it only when started with {@code --add-modules jdk.incubator.vector}. Without it, or with
+ * {@code -D}{@value #PROPERTY}{@code =false}, the fused layers use ND4J's GEMM for the per-step products and the
+ * Java and native activations of {@link HostKernels}, which give the same values to float rounding
+ * ({@code VectorKernelsTest}).
  *
- * <p>This class never touches the module itself, so it loads on every JVM; {@link VectorKernels}, which does, is
- * called only after {@link #enabled()} said yes.
+ * <p>This class never touches the module itself, so it loads on every JVM; {@link VectorKernels} and
+ * {@link VectorProducts}, which do, are called only after {@link #enabled()} said yes.
  */
 final class VectorSupport {
     /** The system property that switches the Vector API paths off ({@code false}). */

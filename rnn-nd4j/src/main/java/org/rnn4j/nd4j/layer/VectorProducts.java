@@ -1,0 +1,160 @@
+package org.rnn4j.nd4j.layer;
+
+import java.nio.FloatBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fused layers' per-step recurrent products {@code h_{t-1}·W_hhᵀ} with the Vector API, on weights packed once per
+ * pass: ND4J's GEMM (OpenBLAS) packs the weight matrix again at every call, which was 17.5% of an LSTM inference pass
+ * (perf, config A: {@code sgemm_incopy}), against 30% for its arithmetic. Operands are copied to per-thread scratch
+ * arrays and back (see {@link VectorKernels}). Only call it when {@link VectorSupport#enabled()}.
+ */
+final class VectorProducts {
+    private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
+    /** The kernel's vectors: two per panel of 16 columns, four rows at a time (8 accumulators). */
+    private static final VectorSpecies<Float> HALF_PANEL = FloatVector.SPECIES_256;
+    private static final int PANEL = 16;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private VectorProducts() {
+    }
+
+    /** Per-thread operand buffers, grown on demand. */
+    private static final class Scratch {
+        float[] left = new float[0];
+        float[] product = new float[0];
+        final float[] tail = new float[PANEL];
+
+        Scratch ensure(int leftLength, int productLength) {
+            if (left.length < leftLength) {
+                left = new float[leftLength];
+            }
+            if (product.length < productLength) {
+                product = new float[productLength];
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Whether the kernel's 256-bit vectors are hardware vectors here (on narrower hardware the Vector API computes them
+     * in Java loops, which ND4J's GEMM would beat).
+     */
+    static boolean productKernelFits() {
+        return PREFERRED.vectorBitSize() >= HALF_PANEL.vectorBitSize();
+    }
+
+    /**
+     * Packs {@code w} ({@code rows × columns}, c order, from element {@code from} of host memory) for
+     * {@link #addProductTransposed}: panels of 16 rows of {@code w}, each stored column by column ({@code [columns][16]},
+     * rows past the end zero), so that the kernel reads one panel front to back. Returns {@code packed} if it has the
+     * right length, else a new array.
+     */
+    static float[] packTransposed(FloatBuffer w, int from, int rows, int columns, float[] packed) {
+        int panels = (rows + PANEL - 1) / PANEL;
+        float[] target = packed != null && packed.length == panels * columns * PANEL ? packed
+                : new float[panels * columns * PANEL];
+        float[] row = SCRATCH.get().ensure(columns, 0).left;
+        for (int r = 0; r < rows; r++) {
+            w.get(from + r * columns, row, 0, columns);
+            int base = (r / PANEL) * columns * PANEL + r % PANEL;
+            for (int k = 0; k < columns; k++) {
+                target[base + k * PANEL] = row[k];
+            }
+        }
+        return target;
+    }
+
+    /**
+     * {@code c += a · wᵀ} in host memory: {@code a} is {@code rows × inner} from {@code aFrom}, {@code c} is
+     * {@code rows × outer} from {@code cFrom} (both c order, contiguous), {@code w} is {@code outer × inner} as packed
+     * by {@link #packTransposed}. The per-step recurrent products: ND4J's GEMM (OpenBLAS) repacks the weights at
+     * every call, a third of its time at these shapes (perf, config A); packed once per pass they are not.
+     */
+    static void addProductTransposed(FloatBuffer a, int aFrom, FloatBuffer c, int cFrom, int rows, int inner,
+                                     int outer, float[] packed) {
+        Scratch s = SCRATCH.get().ensure(rows * inner, rows * outer);
+        float[] left = s.left;
+        float[] product = s.product;
+        a.get(aFrom, left, 0, rows * inner);
+        c.get(cFrom, product, 0, rows * outer);
+        for (int panel = 0; panel * PANEL < outer; panel++) {
+            int column = panel * PANEL;
+            int width = Math.min(PANEL, outer - column);
+            int panelStart = panel * inner * PANEL;
+            int row = 0;
+            for (; row + 4 <= rows; row += 4) {
+                fourRows(left, row * inner, inner, packed, panelStart, product, row * outer + column, outer, width,
+                        s.tail);
+            }
+            for (; row < rows; row++) {
+                oneRow(left, row * inner, inner, packed, panelStart, product, row * outer + column, width, s.tail);
+            }
+        }
+        c.put(cFrom, product, 0, rows * outer);
+    }
+
+    private static void fourRows(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,
+                                 int ldc, int width, float[] tail) {
+        FloatVector c00 = FloatVector.zero(HALF_PANEL);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        int a1 = a0 + inner;
+        int a2 = a1 + inner;
+        int a3 = a2 + inner;
+        for (int k = 0; k < inner; k++) {
+            int at = panelStart + k * PANEL;
+            FloatVector w0 = FloatVector.fromArray(HALF_PANEL, packed, at);
+            FloatVector w1 = FloatVector.fromArray(HALF_PANEL, packed, at + PANEL / 2);
+            FloatVector x = FloatVector.broadcast(HALF_PANEL, a[a0 + k]);
+            c00 = x.fma(w0, c00);
+            c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(HALF_PANEL, a[a1 + k]);
+            c10 = x.fma(w0, c10);
+            c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(HALF_PANEL, a[a2 + k]);
+            c20 = x.fma(w0, c20);
+            c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(HALF_PANEL, a[a3 + k]);
+            c30 = x.fma(w0, c30);
+            c31 = x.fma(w1, c31);
+        }
+        addTo(c, c0, width, c00, c01, tail);
+        addTo(c, c0 + ldc, width, c10, c11, tail);
+        addTo(c, c0 + 2 * ldc, width, c20, c21, tail);
+        addTo(c, c0 + 3 * ldc, width, c30, c31, tail);
+    }
+
+    private static void oneRow(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,
+                               int width, float[] tail) {
+        FloatVector c0v = FloatVector.zero(HALF_PANEL);
+        FloatVector c1v = c0v;
+        for (int k = 0; k < inner; k++) {
+            int at = panelStart + k * PANEL;
+            FloatVector x = FloatVector.broadcast(HALF_PANEL, a[a0 + k]);
+            c0v = x.fma(FloatVector.fromArray(HALF_PANEL, packed, at), c0v);
+            c1v = x.fma(FloatVector.fromArray(HALF_PANEL, packed, at + PANEL / 2), c1v);
+        }
+        addTo(c, c0, width, c0v, c1v, tail);
+    }
+
+    /** Adds a panel row of accumulators to {@code width} (at most 16) elements of {@code c} from {@code at}. */
+    private static void addTo(float[] c, int at, int width, FloatVector low, FloatVector high, float[] tail) {
+        if (width == PANEL) {
+            FloatVector.fromArray(HALF_PANEL, c, at).add(low).intoArray(c, at);
+            FloatVector.fromArray(HALF_PANEL, c, at + PANEL / 2).add(high).intoArray(c, at + PANEL / 2);
+            return;
+        }
+        low.intoArray(tail, 0);
+        high.intoArray(tail, PANEL / 2);
+        for (int j = 0; j < width; j++) {
+            c[at + j] += tail[j];
+        }
+    }
+}
