@@ -93,6 +93,8 @@ final class FusedBuffers {
      */
     boolean packedProducts;
     final float[][] packedRecurrentWeights;
+    /** [q][p]: {@link #backwardWeights} packed for the recurrent gradient (more than one partition). */
+    final float[][][] packedBackwardWeights;
 
     FusedBuffers(DataType type, long steps, long batch, long hidden, int gateCount, boolean cellState,
                  boolean separateRecurrent, int partitions) {
@@ -106,6 +108,7 @@ final class FusedBuffers {
         this.partitions = partitions;
         this.partHidden = hidden / partitions;
         this.packedRecurrentWeights = new float[partitions][];
+        this.packedBackwardWeights = new float[partitions][partitions][];
         long rows = steps * batch;
         this.h = persistent(type, true, rows, hidden);
         this.h0 = persistent(type, true, batch, hidden);

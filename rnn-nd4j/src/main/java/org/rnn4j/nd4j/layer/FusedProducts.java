@@ -113,15 +113,32 @@ final class FusedProducts {
         for (int q = 0; q < b.partitions; q++) {
             PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]),
                     spec.gates(), spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
+            if (b.packedProducts) {
+                b.packedBackwardWeights[q][p] = VectorProducts.packTransposed(
+                        b.host(p, b.backwardWeights[q][p]).floats(), 0, Math.toIntExact(b.partHidden),
+                        Math.toIntExact(spec.gates() * b.partHidden), b.packedBackwardWeights[q][p]);
+            }
         }
     }
 
     /** {@code dh_{t-1} += dHproj_t · W_hh} for partition p's units: from every partition's gate gradients. */
     void recurrentGradient(FusedBuffers b, int p, int t, long n, INDArray recurrentWeightsF) {
         INDArray target = b.previous(p, b.part(b.dh, p), b.part(b.dh0, p), t, n);
-        if (b.partitions == 1) {
+        if (b.partitions == 1) { // with one partition the whole W_hh in f order: no packed copy needed
             b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, 0, 0, () -> new ReusedGemm(b.rows(b.dHproj, t, n),
                     recurrentWeightsF, target, false, false, 1.0, 1.0)).run();
+            return;
+        }
+        if (b.packedProducts) { // on the transposed blocks packed in gatherBackwardWeights
+            int width = Math.toIntExact(spec.gates() * b.partHidden);
+            int units = Math.toIntExact(b.partHidden);
+            for (int q = 0; q < b.partitions; q++) {
+                VectorProducts.addProductTransposed(b.host(p, b.part(b.dHproj, q)).floats(),
+                        Math.toIntExact(t * b.batch * width),
+                        b.host(p, t == 0 ? b.part(b.dh0, p) : b.part(b.dh, p)).floats(),
+                        Math.toIntExact(t == 0 ? 0 : (t - 1) * b.batch * units), Math.toIntExact(n), width, units,
+                        b.packedBackwardWeights[q][p]);
+            }
             return;
         }
         for (int q = 0; q < b.partitions; q++) {
