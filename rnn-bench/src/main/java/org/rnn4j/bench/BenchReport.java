@@ -100,10 +100,10 @@ public final class BenchReport implements Callable<Integer> {
     private static final Pattern NATIVE_JAR =
             Pattern.compile("nd4j-native-[^-]+-(?:[^-]+-)?((?:linux|macosx|windows)-[\\w-]+)\\.jar");
 
-    /** The classifier of the nd4j-native jar JavaCPP loads: the most specific one on the class path. */
-    static String nativeBuild() {
+    /** The classifier of the nd4j-native jar JavaCPP loads: the most specific one on {@code classPath}. */
+    static String nativeBuild(String classPath) {
         String best = "unknown";
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             Matcher match = NATIVE_JAR.matcher(Path.of(entry).getFileName().toString());
             if (match.matches() && (best.equals("unknown") || match.group(1).length() > best.length())) {
                 best = match.group(1);
@@ -117,11 +117,12 @@ public final class BenchReport implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append("# rnn4j vs Deeplearning4j 1.0.0-M2.1 (same ND4J backend)\n\n");
         b.append(String.format(Locale.ROOT, "Run %s, mode %s, %d round(s), %d cores, Java %s, OMP_NUM_THREADS=%s, "
-                        + "native build %s, Vector API %s. Medians of the measured JMH iterations (over rounds: the median of the rounds' medians). "
-                        + "FLOPs: 2·T·B·(I+H)·gates·H forward, twice that backward.%n%n",
+                        + "native build %s, Vector API %s. Medians of the measured JMH iterations (over rounds: the "
+                        + "median of the rounds' medians). FLOPs: 2·T·B·(I+H)·gates·H forward, twice that backward.%n%n",
                 LocalDateTime.now().withNano(0), mode, rounds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-                nativeBuild(), ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off"));
+                nativeBuild(System.getProperty("java.class.path")),
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off"));
         for (String method : new String[] {"train", "infer"}) {
             b.append(method.equals("train") ? "## Training iteration (forward, backward, Adam), ms\n\n"
                     : "## Inference (forward), ms\n\n");

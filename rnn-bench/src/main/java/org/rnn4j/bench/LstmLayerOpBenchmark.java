@@ -45,9 +45,11 @@ public class LstmLayerOpBenchmark {
     @Setup
     public void setup() {
         Runners.threads(threads);
-        // the op's own threads (and oneDNN's) are OpenMP's, which rnn4j's Backend keeps at one: give it the same
-        // number as the other side gets (each JMH fork is its own JVM)
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        if (threads > 0) { // 0: the defaults, as for the other side
+            // the op's own threads (and oneDNN's) are OpenMP's, which rnn4j's Backend keeps at one: give it the same
+            // number as the other side gets (each JMH fork is its own JVM)
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        }
         Workload w = Workload.named(config);
         SequenceModel model = new Rnn4jRunner("lstm", w).model();
         INDArray x = Nd4j.rand(DataType.FLOAT, w.steps(), w.batch(), w.input());

@@ -87,10 +87,12 @@ final class FusedBuffers {
     /** [q][p]: rows of partition q, columns of partition p of W_hh, stored transposed ([Hp, G*Hp], c order). */
     INDArray[][] backwardWeights;
     /**
-     * Whether this pass's recurrent products run as {@link VectorProducts#addProductTransposed} (set by the layer per
-     * pass), and per partition its rows of W_hh packed for it (on the Java heap; packed again every pass, since an
-     * optimizer step changes the weights in place).
+     * Set by the layer for each pass (a stepper: once), from one decision: whether the cells' steps run as
+     * {@link VectorKernels} passes, and whether the recurrent products run as
+     * {@link VectorProducts#addProductTransposed}, with per partition its rows of W_hh packed for it (on the Java
+     * heap; packed again every pass, since an optimizer step changes the weights in place).
      */
+    boolean vectorSteps;
     boolean packedProducts;
     final float[][] packedRecurrentWeights;
     /** [q][p]: {@link #backwardWeights} packed for the recurrent gradient (more than one partition). */

@@ -123,13 +123,7 @@ final class FusedProducts {
 
     /** {@code dh_{t-1} += dHproj_t · W_hh} for partition p's units: from every partition's gate gradients. */
     void recurrentGradient(FusedBuffers b, int p, int t, long n, INDArray recurrentWeightsF) {
-        INDArray target = b.previous(p, b.part(b.dh, p), b.part(b.dh0, p), t, n);
-        if (b.partitions == 1) { // with one partition the whole W_hh in f order: no packed copy needed
-            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, 0, 0, () -> new ReusedGemm(b.rows(b.dHproj, t, n),
-                    recurrentWeightsF, target, false, false, 1.0, 1.0)).run();
-            return;
-        }
-        if (b.packedProducts) { // on the transposed blocks packed in gatherBackwardWeights
+        if (b.packedProducts && b.partitions > 1) { // on the transposed blocks packed in gatherBackwardWeights
             int width = Math.toIntExact(spec.gates() * b.partHidden);
             int units = Math.toIntExact(b.partHidden);
             for (int q = 0; q < b.partitions; q++) {
@@ -139,6 +133,12 @@ final class FusedProducts {
                         Math.toIntExact(t == 0 ? 0 : (t - 1) * b.batch * units), Math.toIntExact(n), width, units,
                         b.packedBackwardWeights[q][p]);
             }
+            return;
+        }
+        INDArray target = b.previous(p, b.part(b.dh, p), b.part(b.dh0, p), t, n);
+        if (b.partitions == 1) { // with one partition the whole W_hh in f order: no packed copy needed
+            b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, 0, 0, () -> new ReusedGemm(b.rows(b.dHproj, t, n),
+                    recurrentWeightsF, target, false, false, 1.0, 1.0)).run();
             return;
         }
         for (int q = 0; q < b.partitions; q++) {

@@ -124,8 +124,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             }
         }
         b.ensurePartitionWeights(spec.inputSize());
-        b.packedProducts = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled()
-                && VectorProducts.productKernelFits();
+        useVectorApi(b, true);
         int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
         // stage 0 projects (a partition's steps read only its own projection), stage 1 + t runs step t, after which
         // the partitions meet: step t + 1's products read every partition's h_t
@@ -137,6 +136,15 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             }
         }, stage -> stage > 0, parallel);
         return new FusedTrace(this, order, b, steps, batch, training);
+    }
+
+    /**
+     * Decides for a pass (or a stepper) whether its host kernels use the Vector API ({@link VectorSupport}): the
+     * steps, and with {@code products} the recurrent products on packed weights.
+     */
+    private void useVectorApi(FusedBuffers b, boolean products) {
+        b.vectorSteps = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled();
+        b.packedProducts = products && b.vectorSteps && VectorProducts.productKernelFits();
     }
 
     /** The number of leading steps in which at least one sequence runs. */
@@ -168,6 +176,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
         FusedStepper(int batch) {
             b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru, 1);
+            useVectorApi(b, false); // a step's products are matrix-vector products on its own GEMMs
         }
 
         @Override

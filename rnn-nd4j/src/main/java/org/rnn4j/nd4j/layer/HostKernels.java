@@ -9,7 +9,8 @@ import org.rnn4j.nd4j.HostArray;
  * step's rows instead of about ten native calls (each 10-40 µs here, more on strided gate views), with the same
  * equations as {@link LstmKernel}, {@link GruKernel} and {@link RnnKernel}, which stay the path for other backends
  * (CUDA) and are tested equal to these. Arithmetic is in double; the activation derivatives come from the activated
- * values, so {@code prepareBackward} has nothing to do.
+ * values, so {@code prepareBackward} has nothing to do. When a pass uses the Vector API ({@code vectorSteps}), the
+ * LSTM and GRU forward steps are {@link VectorKernels} passes in float instead.
  */
 final class HostKernels {
     private HostKernels() {
@@ -57,7 +58,7 @@ final class HostKernels {
             int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
-            if (gates.floats() != null && VectorSupport.enabled()) {
+            if (b.vectorSteps) {
                 VectorKernels.lstmForward(gates.floats(), row(b, t, 0, 4L * units), previousC.floats(),
                         previousRow(b, t, 0, hidden) + first, c.floats(), h.floats(), row(b, t, 0, hidden) + first,
                         hidden, tanhC.floats(), row(b, t, 0, units), Math.toIntExact(n), units);
@@ -145,7 +146,7 @@ final class HostKernels {
             int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
-            if (gates.floats() != null && VectorSupport.enabled()) {
+            if (b.vectorSteps) {
                 VectorKernels.gruForward(gates.floats(), hproj.floats(), row(b, t, 0, 3L * units), previousH.floats(),
                         previousRow(b, t, 0, hidden) + first, h.floats(), row(b, t, 0, hidden) + first, hidden,
                         Math.toIntExact(n), units);

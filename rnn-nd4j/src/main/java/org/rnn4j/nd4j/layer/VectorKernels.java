@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * native transforms and three Java passes (LSTM; ND4J's sigmoid and tanh, about 3 ns per element, were a quarter of
  * an LSTM inference pass: perf, config A) or three {@code Math.exp} per unit (GRU). Rows are copied to per-thread
  * scratch arrays and back, because the Vector API reads Java arrays on every JDK that has it (its buffer access
- * changed after JDK 17). Only call it when {@link VectorSupport#enabled()}; the results equal the other paths' to
+ * changed after JDK 17). Only call it when the pass's {@code vectorSteps} says so; the results equal the other paths' to
  * float rounding. The per-step matrix products are {@link VectorProducts}.
  *
  * <p>The exponential is computed here from exact operations (multiply, add, bit shifts), not
@@ -141,7 +141,7 @@ final class VectorKernels {
     }
 
     // e^x = 2^n · e^r with n = round(x·log2 e), r = x - n·ln 2 (in two parts, Cody and Waite), e^r by Cephes' expf
-    // polynomial on |r| <= ln 2 / 2: about 1 ulp. x is clamped so that 2^n stays a normal float.
+    // polynomial on |r| <= ln 2 / 2: within 3 ulp (VectorKernelsTest). x is clamped so that 2^n stays a normal float.
     private static final float LOG2_E = 1.44269504088896341f;
     private static final float LN2_HIGH = 0.693359375f;
     private static final float LN2_LOW = -2.12194440e-4f;
@@ -175,5 +175,4 @@ final class VectorKernels {
     static int lanes() {
         return SPECIES.length();
     }
-
 }

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The fused layers' per-step recurrent products {@code h_{t-1}·W_hhᵀ} with the Vector API, on weights packed once per
  * pass: ND4J's GEMM (OpenBLAS) packs the weight matrix again at every call, which was 17.5% of an LSTM inference pass
  * (perf, config A: {@code sgemm_incopy}), against 30% for its arithmetic. Operands are copied to per-thread scratch
- * arrays and back (see {@link VectorKernels}). Only call it when {@link VectorSupport#enabled()}.
+ * arrays and back (see {@link VectorKernels}). Only call it when the pass's {@code packedProducts} says so.
  */
 final class VectorProducts {
     private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;

@@ -150,12 +150,14 @@ class HostKernelTest {
         }
     }
 
-    private record Result(INDArray outputs, State finalState, INDArray dInput, State dInitial, INDArray gradients) {
+    /** Outputs, final state and gradients of one training pass, copied out of the layer's buffers. */
+    record Result(INDArray outputs, State finalState, INDArray dInput, State dInitial, INDArray gradients) {
     }
 
-    private static Result run(RecurrentCellSpec spec, Parameters parameters, boolean host, int partitions,
-                              boolean parallel, INDArray x, int[] lengths, State initial, INDArray dOut,
-                              State dFinal) {
+    /** A training pass (forward, backward) of a new fused layer; null gradients are zero. */
+    static Result run(RecurrentCellSpec spec, Parameters parameters, boolean host, int partitions,
+                      boolean parallel, INDArray x, int[] lengths, State initial, INDArray dOut,
+                      State dFinal) {
         Parameters gradients = parameters.zerosLike();
         FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, gradients, host, partitions, parallel);
         SequenceLayer.Trace trace = layer.forward(x, lengths, initial, true);

@@ -18,9 +18,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.layer.HostKernelTest.Result;
 import org.rnn4j.testkit.SystemProperties;
 
 /**
@@ -115,14 +115,14 @@ class VectorKernelsTest {
         }
     }
 
-    /** The switch is read at each step: off really takes the other path (float rounding differs, a little). */
+    /** The switch is read at each pass: off really takes the other path (float rounding differs, a little). */
     @Test
     void theSwitchChangesThePath() {
         RecurrentCellSpec spec = CellKind.LSTM.spec(4, 64, true);
         Parameters parameters = parameters(spec);
         INDArray x = Nd4j.rand(DataType.FLOAT, 9, 5, 4).subi(0.5).muli(4);
-        INDArray on = withVector(true, () -> forward(spec, parameters, true, 1, x, null).outputs);
-        INDArray off = withVector(false, () -> forward(spec, parameters, true, 1, x, null).outputs);
+        INDArray on = withVector(true, () -> infer(spec, parameters, x));
+        INDArray off = withVector(false, () -> infer(spec, parameters, x));
         assertNotEquals(0.0, on.sub(off).amaxNumber().doubleValue(),
                 "both settings gave the same bits: one path is not taken");
     }
@@ -142,8 +142,7 @@ class VectorKernelsTest {
     public static final class Probe {
         public static void main(String[] args) {
             RecurrentCellSpec spec = CellKind.LSTM.spec(4, 64, true);
-            INDArray out = forward(spec, parameters(spec), true, 1, Nd4j.rand(DataType.FLOAT, 3, 2, 4), null)
-                    .outputs;
+            INDArray out = infer(spec, parameters(spec), Nd4j.rand(DataType.FLOAT, 3, 2, 4));
             System.out.println("vector=" + VectorSupport.enabled() + " finite=" + !out.isInfinite().any()
                     + (out.isNaN().any() ? " nan" : ""));
         }
@@ -157,17 +156,21 @@ class VectorKernelsTest {
         INDArray dOut = Nd4j.rand(DataType.FLOAT, 9, 5, hidden).subi(0.5);
         State initial = spec.stateArity() == 2 ? State.of(Nd4j.rand(DataType.FLOAT, 5, hidden).subi(0.5),
                 Nd4j.rand(DataType.FLOAT, 5, hidden).subi(0.5)) : State.of(Nd4j.rand(DataType.FLOAT, 5, hidden));
-        Result vector = withVector(true, () -> run(spec, parameters, true, partitions, x, lengths, initial, dOut));
-        Result host = withVector(false, () -> run(spec, parameters, true, partitions, x, lengths, initial, dOut));
-        Result plain = run(spec, parameters, false, 1, x, lengths, initial, dOut);
+        Result vector = withVector(true,
+                () -> HostKernelTest.run(spec, parameters, true, partitions, true, x, lengths, initial, dOut, null));
+        Result host = withVector(false,
+                () -> HostKernelTest.run(spec, parameters, true, partitions, true, x, lengths, initial, dOut, null));
+        Result plain = HostKernelTest.run(spec, parameters, false, 1, true, x, lengths, initial, dOut, null);
         String what = kind + " hidden " + hidden + ", " + partitions + " partitions, lengths " + (lengths != null);
         for (Result other : new Result[] {host, plain}) {
-            close(what + " outputs", vector.outputs, other.outputs, TOLERANCE);
+            close(what + " outputs", vector.outputs(), other.outputs(), TOLERANCE);
             for (int k = 0; k < spec.stateArity(); k++) {
-                close(what + " final state " + k, vector.finalState.get(k), other.finalState.get(k), TOLERANCE);
+                close(what + " final state " + k, vector.finalState().get(k), other.finalState().get(k), TOLERANCE);
+                close(what + " initial-state gradient " + k, vector.dInitial().get(k), other.dInitial().get(k),
+                        TOLERANCE);
             }
-            close(what + " input gradient", vector.dInput, other.dInput, TOLERANCE);
-            close(what + " parameter gradients", vector.gradients, other.gradients, TOLERANCE);
+            close(what + " input gradient", vector.dInput(), other.dInput(), TOLERANCE);
+            close(what + " parameter gradients", vector.gradients(), other.gradients(), TOLERANCE);
         }
     }
 
@@ -178,26 +181,10 @@ class VectorKernelsTest {
         return parameters;
     }
 
-    private record Result(INDArray outputs, State finalState, INDArray dInput, INDArray gradients) {
-    }
-
-    private static Result forward(RecurrentCellSpec spec, Parameters parameters, boolean host, int partitions,
-                                  INDArray x, int[] lengths) {
-        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, parameters.zerosLike(), host,
-                partitions, true);
-        SequenceLayer.Trace trace = layer.forward(x, lengths, null, false);
-        return new Result(trace.outputs(), trace.finalState(), null, null);
-    }
-
-    private static Result run(RecurrentCellSpec spec, Parameters parameters, boolean host, int partitions,
-                              INDArray x, int[] lengths, State initial, INDArray dOut) {
-        Parameters gradients = parameters.zerosLike();
-        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, gradients, host, partitions, true);
-        SequenceLayer.Trace trace = layer.forward(x, lengths, initial, true);
-        INDArray outputs = trace.outputs().dup();
-        State finalState = trace.finalState().dup();
-        SequenceLayer.Gradient g = layer.backward(trace, dOut, null);
-        return new Result(outputs, finalState, g.inputGradients().dup(), gradients.flat().dup());
+    /** The outputs of an inference pass of a new fused layer. */
+    private static INDArray infer(RecurrentCellSpec spec, Parameters parameters, INDArray x) {
+        return new FusedRecurrentLayer(spec, parameters, parameters.zerosLike(), true, 1, true)
+                .forward(x, null, null, false).outputs();
     }
 
     private static <T> T withVector(boolean on, Supplier<T> code) {
