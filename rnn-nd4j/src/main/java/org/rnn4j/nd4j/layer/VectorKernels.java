@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * native transforms and three Java passes (LSTM; ND4J's sigmoid and tanh, about 3 ns per element, were a quarter of
  * an LSTM inference pass: perf, config A) or three {@code Math.exp} per unit (GRU). Rows are copied to per-thread
  * scratch arrays and back, because the Vector API reads Java arrays on every JDK that has it (its buffer access
- * changed after JDK 17). Only call it when the pass's {@code vectorSteps} says so; the results equal the other paths' to
- * float rounding. The per-step matrix products are {@link VectorProducts}.
+ * changed after JDK 17). Only call it when the pass's {@code vectorSteps} says so; the results equal the other
+ * paths' to float rounding. The per-step matrix products are {@link VectorProducts}.
  *
  * <p>The exponential is computed here from exact operations (multiply, add, bit shifts), not
  * with the Vector API's {@code EXP}: that one gives different bits before and after the JIT compiles the loop (a
