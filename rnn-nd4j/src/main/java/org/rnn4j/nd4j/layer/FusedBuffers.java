@@ -94,6 +94,25 @@ final class FusedBuffers {
      */
     boolean vectorSteps;
     boolean packedProducts;
+    /**
+     * Also from that decision (LSTM with packed products): whether each forward step is one {@link JoinedLstmSteps}
+     * product over {@code [x_t, h_{t-1}]}, with no projection stage; then per partition its rows of
+     * {@code [W_ih | W_hh]} packed and its summed biases.
+     */
+    boolean joinedSteps;
+    final float[][] packedJoinedWeights;
+    final float[][] joinedBias;
+    /**
+     * Whether the pass keeps what a backward reads (the activated gates, {@code tanh(c_t)}); false only for a pass
+     * that returns no trace ({@link FusedRecurrentLayer#finalState}). Read by the joined steps.
+     */
+    boolean keepsTrace = true;
+    /**
+     * For a pass without trace whose batch is split between threads instead of its hidden units
+     * ({@link JoinedLstmSteps#forwardRowGroup}): the whole {@code [W_ih | W_hh]} packed, and {@code b_ih + b_hh}.
+     */
+    float[] packedWholeWeights;
+    float[] wholeBias;
     final float[][] packedRecurrentWeights;
     /** [q][p]: {@link #backwardWeights} packed for the recurrent gradient (more than one partition). */
     final float[][][] packedBackwardWeights;
@@ -110,6 +129,8 @@ final class FusedBuffers {
         this.partitions = partitions;
         this.partHidden = hidden / partitions;
         this.packedRecurrentWeights = new float[partitions][];
+        this.packedJoinedWeights = new float[partitions][];
+        this.joinedBias = new float[partitions][];
         this.packedBackwardWeights = new float[partitions][partitions][];
         long rows = steps * batch;
         this.h = persistent(type, true, rows, hidden);

@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.layer;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Parameters;
@@ -51,6 +52,76 @@ final class FusedProducts {
         }
         project(b, p, b.inputWeights[p], b.inputBias[p], b.recurrentBias[p]);
         packRecurrentWeights(b, p, b.recurrentWeights[p]);
+    }
+
+    /**
+     * Instead of {@link #project(FusedBuffers, int)} for {@link JoinedLstmSteps}: partition p's rows of
+     * {@code [W_ih | W_hh]} packed with inner dimension {@code I + H}, and its biases summed ({@code b_ih + b_hh},
+     * in float as the projection sums them).
+     */
+    void packJoined(FusedBuffers b, int p) {
+        INDArray inputWeights = w("weight_ih");
+        INDArray recurrentWeights = w("weight_hh");
+        INDArray inputBias = inputBiasRow;
+        INDArray recurrentBias = recurrentBiasRow;
+        if (b.partitions > 1) {
+            gatherPartitionRows(b, p, "weight_ih", b.inputWeights[p], spec.inputSize());
+            gatherPartitionRows(b, p, "weight_hh", b.recurrentWeights[p], spec.hiddenSize());
+            inputWeights = b.inputWeights[p];
+            recurrentWeights = b.recurrentWeights[p];
+            if (spec.bias()) {
+                gatherPartitionRows(b, p, "bias_ih", b.inputBias[p], 1);
+                gatherPartitionRows(b, p, "bias_hh", b.recurrentBias[p], 1);
+                inputBias = b.inputBias[p];
+                recurrentBias = b.recurrentBias[p];
+            }
+        }
+        int rows = Math.toIntExact(spec.gates() * b.partHidden);
+        int inner = spec.inputSize() + spec.hiddenSize();
+        float[] packed = VectorProducts.packedArray(rows, inner, b.packedJoinedWeights[p]);
+        packJoinedRows(b, p, inputWeights, recurrentWeights, 0, rows, packed);
+        b.packedJoinedWeights[p] = packed;
+        b.joinedBias[p] = sumBiases(b, p, inputBias, recurrentBias, rows, b.joinedBias[p]);
+    }
+
+    /**
+     * For {@link JoinedLstmSteps#forwardRowGroup}: group g's share of the panels of the whole {@code [W_ih | W_hh]}
+     * packed into {@link FusedBuffers#packedWholeWeights} (the array made before the groups start), and group 0 sums
+     * the biases.
+     */
+    void packWholeJoined(FusedBuffers b, int group, int groups) {
+        int rows = spec.gates() * spec.hiddenSize();
+        int panels = (rows + VectorProducts.PANEL - 1) / VectorProducts.PANEL;
+        int from = Math.min(rows, panels * group / groups * VectorProducts.PANEL);
+        int to = Math.min(rows, panels * (group + 1) / groups * VectorProducts.PANEL);
+        packJoinedRows(b, group, w("weight_ih"), w("weight_hh"), from, to - from, b.packedWholeWeights);
+        if (group == 0) {
+            b.wholeBias = sumBiases(b, group, inputBiasRow, recurrentBiasRow, rows, b.wholeBias);
+        }
+    }
+
+    /** Packs rows {@code [from, from + rows)} of {@code [W_ih | W_hh]}, inner dimension {@code I + H}. */
+    private void packJoinedRows(FusedBuffers b, int p, INDArray inputWeights, INDArray recurrentWeights, int from,
+                                int rows, float[] packed) {
+        int inner = spec.inputSize() + spec.hiddenSize();
+        VectorProducts.packColumns(b.host(p, inputWeights).floats(), 0, from, rows, spec.inputSize(), packed, 0,
+                inner);
+        VectorProducts.packColumns(b.host(p, recurrentWeights).floats(), 0, from, rows, spec.hiddenSize(), packed,
+                spec.inputSize(), inner);
+    }
+
+    /** {@code b_ih + b_hh} in float (as the projection sums them), zeros without biases; reuses {@code sum}. */
+    private float[] sumBiases(FusedBuffers b, int p, INDArray inputBias, INDArray recurrentBias, int rows,
+                              float[] sum) {
+        float[] target = sum != null && sum.length == rows ? sum : new float[rows];
+        if (spec.bias()) {
+            FloatBuffer input = b.host(p, inputBias).floats();
+            FloatBuffer recurrent = b.host(p, recurrentBias).floats();
+            for (int j = 0; j < rows; j++) {
+                target[j] = input.get(j) + recurrent.get(j);
+            }
+        }
+        return target;
     }
 
     private void packRecurrentWeights(FusedBuffers b, int p, INDArray weights) {

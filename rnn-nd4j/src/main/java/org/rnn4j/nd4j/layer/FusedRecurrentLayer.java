@@ -103,10 +103,15 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     /** Copies only the final state out of the thread's inference buffers, not every step's outputs. */
     @Override
     public State finalState(INDArray input, int[] lengths, State initial) {
-        return pass(input, lengths, initial, false).copyFinalState();
+        return pass(input, lengths, initial, false, false).copyFinalState();
     }
 
     private FusedTrace pass(INDArray input, int[] lengths, State initial, boolean training) {
+        return pass(input, lengths, initial, training, true);
+    }
+
+    /** With {@code keepsTrace} false, the pass need not keep what a backward would read. */
+    private FusedTrace pass(INDArray input, int[] lengths, State initial, boolean training, boolean keepsTrace) {
         Inputs.sequence(input, "input", spec.inputSize(), dataType());
         long steps = input.size(0);
         long batch = input.size(1);
@@ -125,17 +130,53 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         b.ensurePartitionWeights(spec.inputSize());
         useVectorApi(b, true);
+        b.keepsTrace = keepsTrace;
         int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
-        // stage 0 projects (a partition's steps read only its own projection), stage 1 + t runs step t, after which
-        // the partitions meet: step t + 1's products read every partition's h_t
+        if (b.joinedSteps && !keepsTrace && b.partitions > 1
+                && batch >= (long) JoinedLstmSteps.MIN_GROUP_ROWS * b.partitions) {
+            runRowGroups(b, order, active);
+        } else {
+            runPartitions(b, order, active);
+        }
+        return new FusedTrace(this, order, b, steps, batch, training);
+    }
+
+    /**
+     * The steps of a pass in hidden-unit partitions: stage 0 projects (a partition's steps read only its own
+     * projection) or packs the joined steps' weights, stage 1 + t runs step t, after which the partitions meet: step
+     * t + 1's products read every partition's {@code h_t}.
+     */
+    private void runPartitions(FusedBuffers b, BatchOrder order, int active) {
         PartitionRunner.run(b.partitions, 1 + active, (p, stage) -> {
             if (stage == 0) {
-                products.project(b, p);
+                if (b.joinedSteps) {
+                    products.packJoined(b, p);
+                } else {
+                    products.project(b, p);
+                }
+            } else if (b.joinedSteps) {
+                JoinedLstmSteps.forward(b, p, stage - 1, Math.toIntExact(order.active(stage - 1)), spec.inputSize());
             } else {
                 recur(b, p, stage - 1, order.active(stage - 1));
             }
         }, stage -> stage > 0, parallel);
-        return new FusedTrace(this, order, b, steps, batch, training);
+    }
+
+    /**
+     * The steps of a pass without trace in groups of batch rows ({@link JoinedLstmSteps#forwardRowGroup}): the
+     * groups pack their shares of the whole weights, meet once, and then never wait for each other.
+     */
+    private void runRowGroups(FusedBuffers b, BatchOrder order, int active) {
+        JoinedLstmSteps.ROW_GROUP_PASSES.incrementAndGet();
+        b.packedWholeWeights = VectorProducts.packedArray(spec.gates() * spec.hiddenSize(),
+                spec.inputSize() + spec.hiddenSize(), b.packedWholeWeights);
+        PartitionRunner.run(b.partitions, 2, (group, stage) -> {
+            if (stage == 0) {
+                products.packWholeJoined(b, group, b.partitions);
+            } else {
+                JoinedLstmSteps.forwardRowGroup(b, group, b.partitions, order, active, spec.inputSize());
+            }
+        }, stage -> stage == 0, parallel);
     }
 
     /**
@@ -145,6 +186,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     private void useVectorApi(FusedBuffers b, boolean products) {
         b.vectorSteps = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled();
         b.packedProducts = products && b.vectorSteps && VectorProducts.productKernelFits();
+        b.joinedSteps = b.packedProducts && lstm;
     }
 
     /** The number of leading steps in which at least one sequence runs. */

@@ -56,37 +56,57 @@ final class VectorKernels {
     static void lstmForward(FloatBuffer gates, int gatesFrom, FloatBuffer previousC, int previousFrom,
                             FloatBuffer c, FloatBuffer h, int stateFrom, int stride,
                             FloatBuffer tanhC, int tanhFrom, int rows, int units) {
+        float[] g = SCRATCH.get().ensure(units).gates;
+        for (int k = 0; k < rows; k++) {
+            gates.get(gatesFrom + 4 * units * k, g, 0, 4 * units);
+            lstmRows(g, 0, 1, units, previousC, previousFrom + stride * k, c, h, stateFrom + stride * k, stride,
+                    gates, gatesFrom + 4 * units * k, tanhC, tanhFrom + units * k);
+        }
+    }
+
+    /**
+     * The LSTM forward step of {@code rows} rows whose pre-activations are already in a Java array ({@code [i f g o]}
+     * of row k from {@code first + 4·units·k}): activated in place, then copied to {@code gates} (at {@code gatesFrom +
+     * 4·units·k}) and {@code tanh(c_t)} to {@code tanhC} unless those are null (a pass that keeps no trace for a
+     * backward). States as in {@link #lstmForward}.
+     */
+    static void lstmRows(float[] g, int first, int rows, int units, FloatBuffer previousC, int previousFrom, FloatBuffer c,
+                         FloatBuffer h, int stateFrom, int stride, FloatBuffer gates, int gatesFrom,
+                         FloatBuffer tanhC, int tanhFrom) {
         Scratch s = SCRATCH.get().ensure(units);
-        float[] g = s.gates;
         float[] cell = s.cell;
         float[] tc = s.tanhCell;
         float[] hid = s.hidden;
         for (int k = 0; k < rows; k++) {
-            int gatesRow = gatesFrom + 4 * units * k;
-            gates.get(gatesRow, g, 0, 4 * units);
+            int i0 = first + 4 * units * k;
+            int f0 = i0 + units;
+            int g0 = f0 + units;
+            int o0 = g0 + units;
             previousC.get(previousFrom + stride * k, cell, 0, units);
             // σ over i, f, 2·g_pre, o in one loop, then g = tanh(g_pre) = 2σ(2·g_pre) - 1: each loop has one
             // exponential, which keeps the loops small enough for the JIT to inline every vector operation
-            for (int j = 2 * units; j < 3 * units; j++) {
+            for (int j = g0; j < o0; j++) {
                 g[j] *= 2;
             }
-            sigmoidInPlace(g, 4 * units);
+            sigmoidInPlace(g, i0, 4 * units);
             for (int j = 0; j < units; j++) {
-                float gg = 2 * g[2 * units + j] - 1;
-                g[2 * units + j] = gg;
-                float ct = g[units + j] * cell[j] + g[j] * gg;
+                float gg = 2 * g[g0 + j] - 1;
+                g[g0 + j] = gg;
+                float ct = g[f0 + j] * cell[j] + g[i0 + j] * gg;
                 cell[j] = ct;
                 tc[j] = 2 * ct;
             }
-            sigmoidInPlace(tc, units);
+            sigmoidInPlace(tc, 0, units);
             for (int j = 0; j < units; j++) {
                 tc[j] = 2 * tc[j] - 1;
-                hid[j] = g[3 * units + j] * tc[j];
+                hid[j] = g[o0 + j] * tc[j];
             }
-            gates.put(gatesRow, g, 0, 4 * units);
             c.put(stateFrom + stride * k, cell, 0, units);
             h.put(stateFrom + stride * k, hid, 0, units);
-            tanhC.put(tanhFrom + units * k, tc, 0, units);
+            if (gates != null) {
+                gates.put(gatesFrom + 4 * units * k, g, i0, 4 * units);
+                tanhC.put(tanhFrom + units * k, tc, 0, units);
+            }
         }
     }
 
@@ -113,11 +133,11 @@ final class VectorKernels {
             for (int j = 0; j < 2 * units; j++) {
                 g[j] += hp[j];
             }
-            sigmoidInPlace(g, 2 * units); // r, z
+            sigmoidInPlace(g, 0, 2 * units); // r, z
             for (int j = 0; j < units; j++) {
                 n[j] = 2 * (g[2 * units + j] + g[j] * hp[2 * units + j]);
             }
-            sigmoidInPlace(n, units); // tanh(a) = 2σ(2a) - 1
+            sigmoidInPlace(n, 0, units); // tanh(a) = 2σ(2a) - 1
             for (int j = 0; j < units; j++) {
                 float nGate = 2 * n[j] - 1;
                 g[2 * units + j] = nGate;
@@ -128,14 +148,15 @@ final class VectorKernels {
         }
     }
 
-    /** {@code x[i] ← 1 / (1 + e^{-x[i]})} for the first {@code count} elements. */
-    private static void sigmoidInPlace(float[] x, int count) {
+    /** {@code x[i] ← 1 / (1 + e^{-x[i]})} for {@code count} elements from {@code from}. */
+    private static void sigmoidInPlace(float[] x, int from, int count) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int i = 0;
-        for (int bound = SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
+        int i = from;
+        int end = from + count;
+        for (int bound = from + SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
             one.div(exp(FloatVector.fromArray(SPECIES, x, i).neg()).add(one)).intoArray(x, i);
         }
-        for (; i < count; i++) {
+        for (; i < end; i++) {
             x[i] = (float) HostKernels.sigmoid(x[i]);
         }
     }

@@ -14,7 +14,7 @@ final class VectorProducts {
     private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
     /** The kernel's vectors: two per panel of 16 columns, four rows at a time (8 accumulators). */
     private static final VectorSpecies<Float> HALF_PANEL = FloatVector.SPECIES_256;
-    private static final int PANEL = 16;
+    static final int PANEL = 16;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorProducts() {
@@ -52,18 +52,33 @@ final class VectorProducts {
      * right length, else a new array.
      */
     static float[] packTransposed(FloatBuffer w, int from, int rows, int columns, float[] packed) {
-        int panels = (rows + PANEL - 1) / PANEL;
-        float[] target = packed != null && packed.length == panels * columns * PANEL ? packed
-                : new float[panels * columns * PANEL];
+        float[] target = packedArray(rows, columns, packed);
+        packColumns(w, from, 0, rows, columns, target, 0, columns);
+        return target;
+    }
+
+    /** An array for {@code rows × inner} packed weights: {@code packed} if it has the right length, else a new one. */
+    static float[] packedArray(int rows, int inner, float[] packed) {
+        int length = (rows + PANEL - 1) / PANEL * inner * PANEL;
+        return packed != null && packed.length == length ? packed : new float[length];
+    }
+
+    /**
+     * Packs rows {@code [firstRow, firstRow + rows)} of {@code w} ({@code columns} wide, c order, from element
+     * {@code from}) as the inner-dimension range {@code [firstColumn, firstColumn + columns)} of packed weights whose
+     * inner dimension is {@code inner}: how {@code [W_ih | W_hh]} is packed from its two parts, by several threads
+     * (row ranges that start at a multiple of 16 fill disjoint panels).
+     */
+    static void packColumns(FloatBuffer w, int from, int firstRow, int rows, int columns, float[] target,
+                            int firstColumn, int inner) {
         float[] row = SCRATCH.get().ensure(columns, 0).left;
-        for (int r = 0; r < rows; r++) {
+        for (int r = firstRow; r < firstRow + rows; r++) {
             w.get(from + r * columns, row, 0, columns);
-            int base = (r / PANEL) * columns * PANEL + r % PANEL;
+            int base = ((r / PANEL) * inner + firstColumn) * PANEL + r % PANEL;
             for (int k = 0; k < columns; k++) {
                 target[base + k * PANEL] = row[k];
             }
         }
-        return target;
     }
 
     /**
@@ -79,6 +94,18 @@ final class VectorProducts {
         float[] product = s.product;
         a.get(aFrom, left, 0, rows * inner);
         c.get(cFrom, product, 0, rows * outer);
+        addProduct(left, rows, inner, outer, packed, product);
+        c.put(cFrom, product, 0, rows * outer);
+    }
+
+    /**
+     * {@code product += left · wᵀ} on Java arrays: {@code left} is {@code rows × inner}, {@code product}
+     * {@code rows × outer} (c order, from element 0), {@code w} packed by {@link #packTransposed} or
+     * {@link #packColumns}. Each element's sum runs over the inner index in order, whatever the rows and their
+     * number, so that a row gives the same bits in any batch and any split of the batch.
+     */
+    static void addProduct(float[] left, int rows, int inner, int outer, float[] packed, float[] product) {
+        float[] tail = SCRATCH.get().tail;
         for (int panel = 0; panel * PANEL < outer; panel++) {
             int column = panel * PANEL;
             int width = Math.min(PANEL, outer - column);
@@ -86,13 +113,12 @@ final class VectorProducts {
             int row = 0;
             for (; row + 4 <= rows; row += 4) {
                 fourRows(left, row * inner, inner, packed, panelStart, product, row * outer + column, outer, width,
-                        s.tail);
+                        tail);
             }
             for (; row < rows; row++) {
-                oneRow(left, row * inner, inner, packed, panelStart, product, row * outer + column, width, s.tail);
+                oneRow(left, row * inner, inner, packed, panelStart, product, row * outer + column, width, tail);
             }
         }
-        c.put(cFrom, product, 0, rows * outer);
     }
 
     private static void fourRows(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,

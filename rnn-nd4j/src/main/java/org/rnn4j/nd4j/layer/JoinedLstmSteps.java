@@ -1,0 +1,119 @@
+package org.rnn4j.nd4j.layer;
+
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The LSTM forward step of the Vector API path as one product: {@code gates_t = [x_t, h_{t-1}]·[W_ih | W_hh]ᵀ + b},
+ * the concatenation of the article's {@code i2h}, into Java rows that start at the summed biases and are then
+ * activated in place ({@link VectorKernels#lstmRows}). The pass has no projection stage: the other path writes the
+ * projected gates of every step to {@code gates} ({@code [T*B, 4H]}, 52 MB for config B of the benchmarks) and
+ * copies each step's rows between that buffer and Java arrays four times; this one reads {@code x_t} and
+ * {@code h_{t-1}} and writes the activated gates once, or not at all for a pass that keeps no trace. Only call it
+ * when the pass's {@code joinedSteps} says so, after {@link FusedProducts#packJoined} (or
+ * {@link FusedProducts#packWholeJoined} for {@link #forwardRowGroup}).
+ */
+final class JoinedLstmSteps {
+    /** Rows go to a row group in blocks of the product kernel's row count. */
+    static final int ROW_BLOCK = 4;
+    /** Below this many rows per thread a pass without trace splits the hidden units, not the batch. */
+    static final int MIN_GROUP_ROWS = 8;
+    /** Passes run by row groups so far (tests). */
+    static final AtomicLong ROW_GROUP_PASSES = new AtomicLong();
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private JoinedLstmSteps() {
+    }
+
+    /** Per-thread rows of {@code [x_t, h_{t-1}]} and of the gates, grown on demand. */
+    private static final class Scratch {
+        float[] joined = new float[0];
+        float[] gates = new float[0];
+
+        Scratch ensure(int joinedLength, int gatesLength) {
+            if (joined.length < joinedLength) {
+                joined = new float[joinedLength];
+            }
+            if (gates.length < gatesLength) {
+                gates = new float[gatesLength];
+            }
+            return this;
+        }
+    }
+
+    /** Step t of hidden-unit partition p for its first n rows (the layout of {@link FusedBuffers}). */
+    static void forward(FusedBuffers b, int p, int t, int n, int inputSize) {
+        int width = Math.toIntExact(4 * b.partHidden);
+        int inner = inputSize + Math.toIntExact(b.hidden);
+        Scratch s = SCRATCH.get().ensure(n * inner, n * width);
+        for (int k = 0; k < n; k++) {
+            joinRow(b, p, t, k, k, inputSize, s, b.joinedBias[p]);
+        }
+        VectorProducts.addProduct(s.joined, n, inner, width, b.packedJoinedWeights[p], s.gates);
+        activate(b, p, t, 0, 0, n, Math.toIntExact(b.partHidden), Math.toIntExact(p * b.partHidden));
+    }
+
+    /**
+     * Every step of a pass that keeps no trace, for row group {@code group} of {@code groups}: the rows of blocks
+     * {@code group, group + groups, ...} of {@link #ROW_BLOCK} rows, all hidden units. A sequence depends on no other
+     * row, so the groups never wait for each other (the partitions of {@link #forward} meet after every step), at
+     * the price of each thread reading the whole packed {@code [W_ih | W_hh]} at every step.
+     */
+    static void forwardRowGroup(FusedBuffers b, int group, int groups, BatchOrder order, int steps, int inputSize) {
+        int hidden = Math.toIntExact(b.hidden);
+        int width = 4 * hidden;
+        int inner = inputSize + hidden;
+        int batch = Math.toIntExact(b.batch);
+        int mostRows = (batch / (ROW_BLOCK * groups) + 1) * ROW_BLOCK;
+        Scratch s = SCRATCH.get().ensure(mostRows * inner, mostRows * width);
+        for (int t = 0; t < steps; t++) {
+            int n = Math.toIntExact(order.active(t));
+            int rows = 0;
+            for (int block = group * ROW_BLOCK; block < n; block += groups * ROW_BLOCK) {
+                for (int k = block; k < Math.min(n, block + ROW_BLOCK); k++) {
+                    joinRow(b, group, t, k, rows++, inputSize, s, b.wholeBias);
+                }
+            }
+            if (rows == 0) {
+                continue;
+            }
+            VectorProducts.addProduct(s.joined, rows, inner, width, b.packedWholeWeights, s.gates);
+            int at = 0;
+            for (int block = group * ROW_BLOCK; block < n; block += groups * ROW_BLOCK) {
+                int count = Math.min(n, block + ROW_BLOCK) - block;
+                activate(b, group, t, block, at, count, hidden, 0);
+                at += count;
+            }
+        }
+    }
+
+    /** Row k of step t as scratch row {@code at}: {@code [x_t, h_{t-1}]}, and its gates started at the biases. */
+    private static void joinRow(FusedBuffers b, int p, int t, int k, int at, int inputSize, Scratch s, float[] bias) {
+        int hidden = Math.toIntExact(b.hidden);
+        int inner = inputSize + hidden;
+        int batch = Math.toIntExact(b.batch);
+        b.host(p, b.x).floats().get((t * batch + k) * inputSize, s.joined, at * inner, inputSize);
+        FloatBuffer previousH = b.host(p, t == 0 ? b.h0 : b.h).floats();
+        previousH.get(((t == 0 ? 0 : (t - 1) * batch) + k) * hidden, s.joined, at * inner + inputSize, hidden);
+        System.arraycopy(bias, 0, s.gates, at * bias.length, bias.length);
+    }
+
+    /**
+     * The elementwise step of {@code count} consecutive rows from row {@code k} of step t, whose gates are scratch
+     * rows from {@code at}: {@code units} hidden units from column {@code first} of the states. The activated gates
+     * and {@code tanh(c_t)} go to partition p's blocks when the pass keeps a trace.
+     */
+    private static void activate(FusedBuffers b, int p, int t, int k, int at, int count, int units, int first) {
+        int hidden = Math.toIntExact(b.hidden);
+        int batch = Math.toIntExact(b.batch);
+        FloatBuffer c = b.host(p, b.c).floats();
+        FloatBuffer previousC = t == 0 ? b.host(p, b.c0).floats() : c;
+        int previousRow = (t == 0 ? 0 : (t - 1) * batch) + k;
+        int row = t * batch + k;
+        FloatBuffer activated = b.keepsTrace ? b.host(p, b.part(b.gates, p)).floats() : null;
+        FloatBuffer tanhC = b.keepsTrace ? b.host(p, b.part(b.aux, p)).floats() : null;
+        VectorKernels.lstmRows(SCRATCH.get().gates, at * 4 * units, count, units, previousC,
+                previousRow * hidden + first, c, b.host(p, b.h).floats(), row * hidden + first, hidden, activated,
+                row * 4 * units, tanhC, row * units);
+    }
+}

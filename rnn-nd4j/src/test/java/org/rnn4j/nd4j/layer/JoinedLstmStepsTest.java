@@ -1,0 +1,75 @@
+package org.rnn4j.nd4j.layer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.State;
+import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.testkit.SystemProperties;
+
+/**
+ * The LSTM's joined steps ({@link JoinedLstmSteps}) in passes that keep no trace ({@code finalState}): split by
+ * hidden units (small batches) or by rows (batches of at least {@link JoinedLstmSteps#MIN_GROUP_ROWS} rows per
+ * thread), they give the same bits as the traced pass, whose joined steps {@link VectorKernelsTest} compares with
+ * the other kernels; and they agree with the path without the Vector API. Batches of 5 and 19 rows leave row blocks
+ * of fewer than 4 rows; unsorted padded lengths make the groups' active rows change from step to step.
+ */
+class JoinedLstmStepsTest {
+    private static final int HIDDEN = 16;
+
+    @Test
+    void passesWithoutTraceEqualTracedPasses() {
+        assumeTrue(VectorSupport.enabled() && VectorProducts.productKernelFits(), "the joined steps need the Vector API");
+        RecurrentCellSpec spec = CellKind.LSTM.spec(3, HIDDEN, true);
+        Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(parameters, new SplittableRandom(5));
+        parameters.flat().addi(Nd4j.rand(DataType.FLOAT, parameters.flat().shape()).subi(0.5).muli(0.5));
+        for (int batch : new int[] {5, 19}) {
+            Nd4j.getRandom().setSeed(batch);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 7, batch, 3).subi(0.5).muli(4);
+            State initial = State.of(Nd4j.rand(DataType.FLOAT, batch, HIDDEN).subi(0.5),
+                    Nd4j.rand(DataType.FLOAT, batch, HIDDEN).subi(0.5));
+            int[] lengths = new int[batch];
+            for (int k = 0; k < batch; k++) {
+                lengths[k] = 1 + (k * 5) % 7;
+            }
+            for (int partitions : new int[] {1, 2}) {
+                for (boolean parallel : new boolean[] {true, false}) {
+                    for (int[] l : new int[][] {null, lengths}) {
+                        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters,
+                                parameters.zerosLike(), true, partitions, parallel);
+                        String what = "batch " + batch + ", " + partitions + " partitions, parallel " + parallel
+                                + ", lengths " + (l != null);
+                        long rowGroupPasses = JoinedLstmSteps.ROW_GROUP_PASSES.get();
+                        State only = layer.finalState(x, l, initial);
+                        boolean rowGroups = partitions > 1 && batch >= JoinedLstmSteps.MIN_GROUP_ROWS * partitions;
+                        assertEquals(rowGroups ? 1 : 0, JoinedLstmSteps.ROW_GROUP_PASSES.get() - rowGroupPasses,
+                                what + ": row groups");
+                        State traced = layer.forward(x, l, initial, false).finalState();
+                        State withoutVectors = SystemProperties.with(VectorSupport.PROPERTY, "false",
+                                () -> layer.finalState(x, l, initial));
+                        for (int k = 0; k < 2; k++) {
+                            assertArrayEquals(bits(traced.get(k)), bits(only.get(k)), what + ", state " + k);
+                            double difference = withoutVectors.get(k).sub(only.get(k)).amaxNumber().doubleValue();
+                            assertTrue(difference < 1e-5, what + ", state " + k + " differs by " + difference
+                                    + " from the path without the Vector API");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The elements themselves ({@code INDArray.equals} allows a difference of 1e-5). */
+    private static float[] bits(INDArray a) {
+        return a.dup('c').data().asFloat();
+    }
+}
