@@ -40,6 +40,13 @@ public final class BenchReport implements Callable<Integer> {
             description = "regular expression of benchmarks to run")
     String include;
 
+    @Option(names = "--impl", split = ",", description = "only these implementations of RecurrentBenchmark and "
+            + "StreamingBenchmark (rnn4j-lstm, dl4j-lstm, rnn4j-gru, rnn4j-rnn, dl4j-rnn); default: all")
+    String[] impls;
+
+    @Option(names = "--config", split = ",", description = "only these configurations (A, B); default: both")
+    String[] configs;
+
     @Option(names = "--output", defaultValue = "target/bench-report.md", description = "the Markdown report")
     Path output;
 
@@ -61,6 +68,12 @@ public final class BenchReport implements Callable<Integer> {
                 .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G", "--add-modules", "jdk.incubator.vector")
                 .param("threads", threads)
                 .shouldFailOnError(true);
+        if (impls != null) {
+            options.param("impl", impls);
+        }
+        if (configs != null) {
+            options.param("config", configs);
+        }
         if (rounds < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be >= 1");
         }
@@ -78,6 +91,18 @@ public final class BenchReport implements Callable<Integer> {
 
     /** Median score per "method|config|impl|threads": of each run's median, over the rounds. */
     static Map<String, Double> medians(Collection<RunResult> results) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        roundMedians(results).forEach((key, values) -> {
+            java.util.List<Double> sorted = new java.util.ArrayList<>(values);
+            java.util.Collections.sort(sorted);
+            int n = sorted.size();
+            m.put(key, n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
+        });
+        return m;
+    }
+
+    /** Each round's median score per "method|config|impl|threads", in the order of the rounds. */
+    static Map<String, java.util.List<Double>> roundMedians(Collection<RunResult> results) {
         Map<String, java.util.List<Double>> all = new LinkedHashMap<>();
         for (RunResult r : results) {
             var p = r.getParams();
@@ -88,13 +113,7 @@ public final class BenchReport implements Callable<Integer> {
             all.computeIfAbsent(method + "|" + config + "|" + impl + "|" + p.getParam("threads"),
                     k -> new java.util.ArrayList<>()).add(r.getPrimaryResult().getStatistics().getPercentile(50));
         }
-        Map<String, Double> m = new LinkedHashMap<>();
-        all.forEach((key, values) -> {
-            java.util.Collections.sort(values);
-            int n = values.size();
-            m.put(key, n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2);
-        });
-        return m;
+        return all;
     }
 
     private static final Pattern NATIVE_JAR =
@@ -152,7 +171,7 @@ public final class BenchReport implements Callable<Integer> {
             }
             b.append('\n');
             if (method.equals("infer")) {
-                lstmLayerOp(b, m);
+                lstmLayerOp(b, m, roundMedians(results));
             }
             best(b, m, method);
         }
@@ -175,22 +194,26 @@ public final class BenchReport implements Callable<Integer> {
     }
 
     /** ND4J's native lstmLayer op on the same inference work, beside rnn4j's LSTM. */
-    private void lstmLayerOp(StringBuilder b, Map<String, Double> m) {
+    private void lstmLayerOp(StringBuilder b, Map<String, Double> m, Map<String, java.util.List<Double>> rounds) {
         boolean any = false;
         for (String config : new String[] {"A", "B"}) {
             for (String t : threads) {
-                Double op = m.get("infer|" + config + "|lstmlayer-op|" + t);
-                Double lstm = m.get("infer|" + config + "|rnn4j-lstm|" + t);
+                String opKey = "infer|" + config + "|lstmlayer-op|" + t;
+                String lstmKey = "infer|" + config + "|rnn4j-lstm|" + t;
+                Double op = m.get(opKey);
+                Double lstm = m.get(lstmKey);
                 if (op == null) {
                     continue;
                 }
                 if (!any) {
-                    b.append("ND4J's own `lstmLayer` op on the same inference work (this native build), ms:\n\n");
-                    b.append("| config | threads | rnn4j LSTM | ND4J lstmLayer op | op/rnn4j |\n|---|---|---|---|---|\n");
+                    b.append("ND4J's own `lstmLayer` op on the same inference work (this native build), ms; the "
+                            + "last two columns list each round's median:\n\n");
+                    b.append("| config | threads | rnn4j LSTM | ND4J lstmLayer op | op/rnn4j | rnn4j by round "
+                            + "| op by round |\n|---|---|---|---|---|---|---|\n");
                     any = true;
                 }
-                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", config, t, ms(lstm), ms(op),
-                        ratio(op, lstm)));
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", config, t, ms(lstm),
+                        ms(op), ratio(op, lstm), byRound(rounds.get(lstmKey)), byRound(rounds.get(opKey))));
             }
         }
         if (any) {
@@ -198,7 +221,17 @@ public final class BenchReport implements Callable<Integer> {
         }
     }
 
-    /** Each implementation at its best thread setting of this run (DL4J's best is usually 1 thread). */
+    private static String byRound(java.util.List<Double> values) {
+        if (values == null) {
+            return "-";
+        }
+        StringBuilder s = new StringBuilder();
+        for (Double v : values) {
+            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", v));
+        }
+        return s.toString();
+    }
+
     private void best(StringBuilder b, Map<String, Double> m, String method) {
         if (threads.length < 2) {
             return;
@@ -239,8 +272,13 @@ public final class BenchReport implements Callable<Integer> {
         return v == null ? "-" : String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.0f", v);
     }
 
-    private static String ratio(Double slow, Double fast) {
-        return slow == null || fast == null ? "-" : String.format(Locale.ROOT, "%.1f×", slow / fast);
+    /** {@code slow / fast}, with two decimals below 2 (a 4% difference must not print as 1.0×). */
+    static String ratio(Double slow, Double fast) {
+        if (slow == null || fast == null) {
+            return "-";
+        }
+        double r = slow / fast;
+        return String.format(Locale.ROOT, r < 2 ? "%.2f×" : "%.1f×", r);
     }
 
     public static void main(String[] args) {

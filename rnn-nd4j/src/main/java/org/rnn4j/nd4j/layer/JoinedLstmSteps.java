@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The LSTM forward step of the Vector API path as one product: {@code gates_t = [x_t, h_{t-1}]·[W_ih | W_hh]ᵀ + b},
- * the concatenation of the article's {@code i2h}, into Java rows that start at the summed biases and are then
- * activated in place ({@link VectorKernels#lstmRows}). The pass has no projection stage: the other path writes the
+ * the concatenation of the article's {@code i2h}, plus the summed biases, into Java rows that are then activated in
+ * place ({@link VectorKernels#lstmRows}). The pass has no projection stage: the other path writes the
  * projected gates of every step to {@code gates} ({@code [T*B, 4H]}, 52 MB for config B of the benchmarks) and
  * copies each step's rows between that buffer and Java arrays four times; this one reads {@code x_t} and
  * {@code h_{t-1}} and writes the activated gates once, or not at all for a pass that keeps no trace. Only call it
@@ -47,9 +47,9 @@ final class JoinedLstmSteps {
         int inner = inputSize + Math.toIntExact(b.hidden);
         Scratch s = SCRATCH.get().ensure(n * inner, n * width);
         for (int k = 0; k < n; k++) {
-            joinRow(b, p, t, k, k, inputSize, s, b.joinedBias[p]);
+            joinRow(b, p, t, k, k, inputSize, s);
         }
-        VectorProducts.addProduct(s.joined, n, inner, width, b.packedJoinedWeights[p], s.gates);
+        VectorProducts.biasPlusProduct(s.joined, n, inner, width, b.packedJoinedWeights[p], b.joinedBias[p], s.gates);
         activate(b, p, t, 0, 0, n, Math.toIntExact(b.partHidden), Math.toIntExact(p * b.partHidden));
     }
 
@@ -71,13 +71,13 @@ final class JoinedLstmSteps {
             int rows = 0;
             for (int block = group * ROW_BLOCK; block < n; block += groups * ROW_BLOCK) {
                 for (int k = block; k < Math.min(n, block + ROW_BLOCK); k++) {
-                    joinRow(b, group, t, k, rows++, inputSize, s, b.wholeBias);
+                    joinRow(b, group, t, k, rows++, inputSize, s);
                 }
             }
             if (rows == 0) {
                 continue;
             }
-            VectorProducts.addProduct(s.joined, rows, inner, width, b.packedWholeWeights, s.gates);
+            VectorProducts.biasPlusProduct(s.joined, rows, inner, width, b.packedWholeWeights, b.wholeBias, s.gates);
             int at = 0;
             for (int block = group * ROW_BLOCK; block < n; block += groups * ROW_BLOCK) {
                 int count = Math.min(n, block + ROW_BLOCK) - block;
@@ -87,15 +87,14 @@ final class JoinedLstmSteps {
         }
     }
 
-    /** Row k of step t as scratch row {@code at}: {@code [x_t, h_{t-1}]}, and its gates started at the biases. */
-    private static void joinRow(FusedBuffers b, int p, int t, int k, int at, int inputSize, Scratch s, float[] bias) {
+    /** Row k of step t as scratch row {@code at} of {@code [x_t, h_{t-1}]}. */
+    private static void joinRow(FusedBuffers b, int p, int t, int k, int at, int inputSize, Scratch s) {
         int hidden = Math.toIntExact(b.hidden);
         int inner = inputSize + hidden;
         int batch = Math.toIntExact(b.batch);
         b.host(p, b.x).floats().get((t * batch + k) * inputSize, s.joined, at * inner, inputSize);
         FloatBuffer previousH = b.host(p, t == 0 ? b.h0 : b.h).floats();
         previousH.get(((t == 0 ? 0 : (t - 1) * batch) + k) * hidden, s.joined, at * inner + inputSize, hidden);
-        System.arraycopy(bias, 0, s.gates, at * bias.length, bias.length);
     }
 
     /**

@@ -105,6 +105,21 @@ final class VectorProducts {
      * number, so that a row gives the same bits in any batch and any split of the batch.
      */
     static void addProduct(float[] left, int rows, int inner, int outer, float[] packed, float[] product) {
+        product(left, rows, inner, outer, packed, product, outer, product);
+    }
+
+    /**
+     * {@code product = bias + left · wᵀ} with {@code bias} one row of {@code outer} elements (the same bits as
+     * copying it into every row and then {@link #addProduct}, without the copy).
+     */
+    static void biasPlusProduct(float[] left, int rows, int inner, int outer, float[] packed, float[] bias,
+                                float[] product) {
+        product(left, rows, inner, outer, packed, bias, 0, product);
+    }
+
+    /** {@code product = base + left · wᵀ}, row r of {@code base} at {@code r · baseStride}. */
+    private static void product(float[] left, int rows, int inner, int outer, float[] packed, float[] base,
+                                int baseStride, float[] product) {
         float[] tail = SCRATCH.get().tail;
         for (int panel = 0; panel * PANEL < outer; panel++) {
             int column = panel * PANEL;
@@ -112,17 +127,18 @@ final class VectorProducts {
             int panelStart = panel * inner * PANEL;
             int row = 0;
             for (; row + 4 <= rows; row += 4) {
-                fourRows(left, row * inner, inner, packed, panelStart, product, row * outer + column, outer, width,
-                        tail);
+                fourRows(left, row * inner, inner, packed, panelStart, base, row * baseStride + column, baseStride,
+                        product, row * outer + column, outer, width, tail);
             }
             for (; row < rows; row++) {
-                oneRow(left, row * inner, inner, packed, panelStart, product, row * outer + column, width, tail);
+                oneRow(left, row * inner, inner, packed, panelStart, base, row * baseStride + column, product,
+                        row * outer + column, width, tail);
             }
         }
     }
 
-    private static void fourRows(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,
-                                 int ldc, int width, float[] tail) {
+    private static void fourRows(float[] a, int a0, int inner, float[] packed, int panelStart, float[] base, int b0,
+                                 int baseStride, float[] c, int c0, int ldc, int width, float[] tail) {
         FloatVector c00 = FloatVector.zero(HALF_PANEL);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -151,14 +167,14 @@ final class VectorProducts {
             c30 = x.fma(w0, c30);
             c31 = x.fma(w1, c31);
         }
-        addTo(c, c0, width, c00, c01, tail);
-        addTo(c, c0 + ldc, width, c10, c11, tail);
-        addTo(c, c0 + 2 * ldc, width, c20, c21, tail);
-        addTo(c, c0 + 3 * ldc, width, c30, c31, tail);
+        store(base, b0, c, c0, width, c00, c01, tail);
+        store(base, b0 + baseStride, c, c0 + ldc, width, c10, c11, tail);
+        store(base, b0 + 2 * baseStride, c, c0 + 2 * ldc, width, c20, c21, tail);
+        store(base, b0 + 3 * baseStride, c, c0 + 3 * ldc, width, c30, c31, tail);
     }
 
-    private static void oneRow(float[] a, int a0, int inner, float[] packed, int panelStart, float[] c, int c0,
-                               int width, float[] tail) {
+    private static void oneRow(float[] a, int a0, int inner, float[] packed, int panelStart, float[] base, int b0,
+                               float[] c, int c0, int width, float[] tail) {
         FloatVector c0v = FloatVector.zero(HALF_PANEL);
         FloatVector c1v = c0v;
         for (int k = 0; k < inner; k++) {
@@ -167,20 +183,24 @@ final class VectorProducts {
             c0v = x.fma(FloatVector.fromArray(HALF_PANEL, packed, at), c0v);
             c1v = x.fma(FloatVector.fromArray(HALF_PANEL, packed, at + PANEL / 2), c1v);
         }
-        addTo(c, c0, width, c0v, c1v, tail);
+        store(base, b0, c, c0, width, c0v, c1v, tail);
     }
 
-    /** Adds a panel row of accumulators to {@code width} (at most 16) elements of {@code c} from {@code at}. */
-    private static void addTo(float[] c, int at, int width, FloatVector low, FloatVector high, float[] tail) {
+    /**
+     * Stores a panel row of accumulators plus {@code base} (from {@code from}) to {@code width} (at most 16) elements
+     * of {@code c} from {@code at}.
+     */
+    private static void store(float[] base, int from, float[] c, int at, int width, FloatVector low,
+                              FloatVector high, float[] tail) {
         if (width == PANEL) {
-            FloatVector.fromArray(HALF_PANEL, c, at).add(low).intoArray(c, at);
-            FloatVector.fromArray(HALF_PANEL, c, at + PANEL / 2).add(high).intoArray(c, at + PANEL / 2);
+            FloatVector.fromArray(HALF_PANEL, base, from).add(low).intoArray(c, at);
+            FloatVector.fromArray(HALF_PANEL, base, from + PANEL / 2).add(high).intoArray(c, at + PANEL / 2);
             return;
         }
         low.intoArray(tail, 0);
         high.intoArray(tail, PANEL / 2);
         for (int j = 0; j < width; j++) {
-            c[at + j] += tail[j];
+            c[at + j] = base[from + j] + tail[j];
         }
     }
 }
