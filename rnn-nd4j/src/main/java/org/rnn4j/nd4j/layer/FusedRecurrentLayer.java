@@ -22,7 +22,9 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
  *   <li>Forward: the input projection of all {@code T} steps is one GEMM into the {@code [T*B, G*H]} gate buffer
  *       (biases added once); each step adds {@code h_{t-1}·W_hhᵀ} for all gates with one GEMM ({@code beta = 1},
  *       into the step's rows), then the cell's elementwise step ({@link StepKernel}) writes {@code h_t} (and
- *       {@code c_t}) into the state buffers, where the next step reads them.</li>
+ *       {@code c_t}) into the state buffers, where the next step reads them. The LSTM on the Vector API path
+ *       ({@link JoinedLstmSteps}) instead makes each step one product over {@code [x_t, h_{t-1}]} with
+ *       {@code [W_ih | W_hh]}, with no projection stage and no gate buffer to go through.</li>
  *   <li>Backward: the activation derivatives come from the cached gates in a few calls; each step runs the
  *       elementwise backward and one GEMM that pushes {@code dL/dgates} into {@code dL/dh_{t-1}}; then each weight
  *       gradient of the whole sequence is one GEMM, and {@code dL/dx} is one GEMM.</li>
@@ -30,7 +32,10 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
  *       the leading rows of running sequences; padded steps are never computed and get no gradient.</li>
  *   <li>Threads (CPU host kernels only): the hidden units are split into partitions ({@link FusedBuffers}), each
  *       computed by its own thread with its share of the weights ({@link PartitionRunner}); the threads meet after
- *       every step. The result does not depend on the partition count beyond float rounding of the sums.</li>
+ *       every step. The result does not depend on the partition count beyond float rounding of the sums. A pass
+ *       that keeps no trace ({@link #finalState}) of a joined LSTM splits the batch instead, when each thread gets
+ *       at least {@link JoinedLstmSteps#MIN_GROUP_ROWS} rows: sequences are independent, so those threads never
+ *       meet (and give the same bits as the split by units).</li>
  * </ul>
  * Nothing of the forward pass is recomputed in the backward pass.
  */
