@@ -105,6 +105,12 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         return trace;
     }
 
+    /** Whether this thread's inference buffers hold the gate buffers (tests: passes without trace need none). */
+    boolean inferenceBuffersHoldGates() {
+        FusedBuffers b = inferenceBuffers.get();
+        return b != null && b.gates != null;
+    }
+
     /** Copies only the final state out of the thread's inference buffers, not every step's outputs. */
     @Override
     public State finalState(INDArray input, int[] lengths, State initial) {
@@ -136,6 +142,9 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         b.ensurePartitionWeights(spec.inputSize());
         useVectorApi(b, true);
         b.keepsTrace = keepsTrace;
+        if (keepsTrace || !b.joinedSteps) {
+            b.ensureStepBuffers();
+        }
         int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
         if (b.joinedSteps && !keepsTrace && b.partitions > 1
                 && batch >= (long) JoinedLstmSteps.MIN_GROUP_ROWS * b.partitions) {
@@ -223,6 +232,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
 
         FusedStepper(int batch) {
             b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru, 1);
+            b.ensureStepBuffers();
             useVectorApi(b, false); // a step's products are matrix-vector products on its own GEMMs
         }
 

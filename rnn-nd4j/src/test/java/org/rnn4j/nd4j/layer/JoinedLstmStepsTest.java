@@ -2,6 +2,7 @@ package org.rnn4j.nd4j.layer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,6 +66,27 @@ class JoinedLstmStepsTest {
                     }
                 }
             }
+        }
+    }
+
+    /** A pass without trace leaves the gate buffers unallocated; a traced pass after it allocates and uses them. */
+    @Test
+    void passesWithoutTraceAllocateNoGateBuffers() {
+        assumeTrue(VectorSupport.enabled() && VectorProducts.productKernelFits(), "the joined steps need the Vector API");
+        RecurrentCellSpec spec = CellKind.LSTM.spec(3, HIDDEN, true);
+        Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(parameters, new SplittableRandom(6));
+        Nd4j.getRandom().setSeed(6);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 9, 3);
+        for (int partitions : new int[] {1, 2}) {
+            FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, parameters.zerosLike(), true,
+                    partitions, true);
+            State only = layer.finalState(x, null, null);
+            assertFalse(layer.inferenceBuffersHoldGates(), partitions + " partitions: gates allocated");
+            State traced = layer.forward(x, null, null, false).finalState();
+            assertTrue(layer.inferenceBuffersHoldGates(), partitions + " partitions: no gates after a traced pass");
+            assertArrayEquals(bits(traced.get(1)), bits(only.get(1)), partitions + " partitions");
+            assertArrayEquals(bits(only.get(0)), bits(layer.finalState(x, null, null).get(0)));
         }
     }
 
