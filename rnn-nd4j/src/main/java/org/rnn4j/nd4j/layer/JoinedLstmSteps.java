@@ -25,10 +25,22 @@ final class JoinedLstmSteps {
     private JoinedLstmSteps() {
     }
 
-    /** Per-thread rows of {@code [x_t, h_{t-1}]} and of the gates, grown on demand. */
+    /** Per-thread rows of {@code [x_t, h_{t-1}]}, of the gates and (row groups) of the cell states, grown on demand. */
     private static final class Scratch {
         float[] joined = new float[0];
         float[] gates = new float[0];
+        float[] cells = new float[0];
+        int[] rowOf = new int[0];
+
+        Scratch ensureStates(int rows, int hidden) {
+            if (cells.length < rows * hidden) {
+                cells = new float[rows * hidden];
+            }
+            if (rowOf.length < rows) {
+                rowOf = new int[rows];
+            }
+            return this;
+        }
 
         Scratch ensure(int joinedLength, int gatesLength) {
             if (joined.length < joinedLength) {
@@ -57,7 +69,9 @@ final class JoinedLstmSteps {
      * Every step of a pass that keeps no trace, for row group {@code group} of {@code groups}: the rows of blocks
      * {@code group, group + groups, ...} of {@link #ROW_BLOCK} rows, all hidden units. A sequence depends on no other
      * row, so the groups never wait for each other (the partitions of {@link #forward} meet after every step), at
-     * the price of each thread reading the whole packed {@code [W_ih | W_hh]} at every step.
+     * the price of each thread reading the whole packed {@code [W_ih | W_hh]} at every step. The states stay in the
+     * thread's Java rows between steps ({@code h_t} where the next product reads {@code h_{t-1}}); a row's final
+     * {@code h} and {@code c} go to the state buffers at its last step, where the final state is read.
      */
     static void forwardRowGroup(FusedBuffers b, int group, int groups, BatchOrder order, int steps, int inputSize) {
         int hidden = Math.toIntExact(b.hidden);
@@ -65,24 +79,44 @@ final class JoinedLstmSteps {
         int inner = inputSize + hidden;
         int batch = Math.toIntExact(b.batch);
         int mostRows = (batch / (ROW_BLOCK * groups) + 1) * ROW_BLOCK;
-        Scratch s = SCRATCH.get().ensure(mostRows * inner, mostRows * width);
+        Scratch s = SCRATCH.get().ensure(mostRows * inner, mostRows * width).ensureStates(mostRows, hidden);
+        int[] rowOf = s.rowOf; // the group's batch rows, increasing: the running ones are always a prefix
+        int count = 0;
+        for (int block = group * ROW_BLOCK; block < batch; block += groups * ROW_BLOCK) {
+            for (int k = block; k < Math.min(batch, block + ROW_BLOCK); k++) {
+                rowOf[count++] = k;
+            }
+        }
+        FloatBuffer x = b.host(group, b.x).floats();
+        FloatBuffer h = b.host(group, b.h).floats();
+        FloatBuffer c = b.host(group, b.c).floats();
+        FloatBuffer h0 = b.host(group, b.h0).floats();
+        FloatBuffer c0 = b.host(group, b.c0).floats();
+        for (int m = 0; m < count; m++) {
+            h0.get(rowOf[m] * hidden, s.joined, m * inner + inputSize, hidden);
+            c0.get(rowOf[m] * hidden, s.cells, m * hidden, hidden);
+        }
+        int rows = count;
         for (int t = 0; t < steps; t++) {
-            int n = Math.toIntExact(order.active(t));
-            int rows = 0;
-            for (int block = group * ROW_BLOCK; block < n; block += groups * ROW_BLOCK) {
-                for (int k = block; k < Math.min(n, block + ROW_BLOCK); k++) {
-                    joinRow(b, group, t, k, rows++, inputSize, s);
-                }
+            long running = order.active(t);
+            while (rows > 0 && rowOf[rows - 1] >= running) {
+                rows--;
             }
             if (rows == 0) {
-                continue;
+                break;
+            }
+            for (int m = 0; m < rows; m++) {
+                x.get((t * batch + rowOf[m]) * inputSize, s.joined, m * inner, inputSize);
             }
             VectorProducts.biasPlusProduct(s.joined, rows, inner, width, b.packedWholeWeights, b.wholeBias, s.gates);
-            int at = 0;
-            for (int block = group * ROW_BLOCK; block < n; block += groups * ROW_BLOCK) {
-                int count = Math.min(n, block + ROW_BLOCK) - block;
-                activate(b, group, t, block, at, count, hidden, 0);
-                at += count;
+            VectorKernels.lstmRowsInArrays(s.gates, 0, rows, hidden, s.cells, 0, hidden, s.joined, inputSize, inner);
+            long next = t + 1 < steps ? order.active(t + 1) : 0;
+            for (int m = 0; m < rows; m++) {
+                if (rowOf[m] >= next) { // its last step
+                    int row = (t * batch + rowOf[m]) * hidden;
+                    h.put(row, s.joined, m * inner + inputSize, hidden);
+                    c.put(row, s.cells, m * hidden, hidden);
+                }
             }
         }
     }

@@ -70,43 +70,62 @@ final class VectorKernels {
      * 4·units·k}) and {@code tanh(c_t)} to {@code tanhC} unless those are null (a pass that keeps no trace for a
      * backward). States as in {@link #lstmForward}.
      */
-    static void lstmRows(float[] g, int first, int rows, int units, FloatBuffer previousC, int previousFrom, FloatBuffer c,
-                         FloatBuffer h, int stateFrom, int stride, FloatBuffer gates, int gatesFrom,
+    static void lstmRows(float[] g, int first, int rows, int units, FloatBuffer previousC, int previousFrom,
+                         FloatBuffer c, FloatBuffer h, int stateFrom, int stride, FloatBuffer gates, int gatesFrom,
                          FloatBuffer tanhC, int tanhFrom) {
         Scratch s = SCRATCH.get().ensure(units);
         float[] cell = s.cell;
-        float[] tc = s.tanhCell;
         float[] hid = s.hidden;
         for (int k = 0; k < rows; k++) {
             int i0 = first + 4 * units * k;
-            int f0 = i0 + units;
-            int g0 = f0 + units;
-            int o0 = g0 + units;
             previousC.get(previousFrom + stride * k, cell, 0, units);
-            // σ over i, f, 2·g_pre, o in one loop, then g = tanh(g_pre) = 2σ(2·g_pre) - 1: each loop has one
-            // exponential, which keeps the loops small enough for the JIT to inline every vector operation
-            for (int j = g0; j < o0; j++) {
-                g[j] *= 2;
-            }
-            sigmoidInPlace(g, i0, 4 * units);
-            for (int j = 0; j < units; j++) {
-                float gg = 2 * g[g0 + j] - 1;
-                g[g0 + j] = gg;
-                float ct = g[f0 + j] * cell[j] + g[i0 + j] * gg;
-                cell[j] = ct;
-                tc[j] = 2 * ct;
-            }
-            sigmoidInPlace(tc, 0, units);
-            for (int j = 0; j < units; j++) {
-                tc[j] = 2 * tc[j] - 1;
-                hid[j] = g[o0 + j] * tc[j];
-            }
+            lstmRow(g, i0, units, cell, 0, hid, 0, s.tanhCell);
             c.put(stateFrom + stride * k, cell, 0, units);
             h.put(stateFrom + stride * k, hid, 0, units);
             if (gates != null) {
                 gates.put(gatesFrom + 4 * units * k, g, i0, 4 * units);
-                tanhC.put(tanhFrom + units * k, tc, 0, units);
+                tanhC.put(tanhFrom + units * k, s.tanhCell, 0, units);
             }
+        }
+    }
+
+    /**
+     * {@link #lstmRows} with the states in Java arrays: row k's cell state at {@code cFirst + cStride·k} of {@code c}
+     * (replaced by {@code c_t}), {@code h_t} written at {@code hFirst + hStride·k} of {@code h}; nothing else kept.
+     */
+    static void lstmRowsInArrays(float[] g, int first, int rows, int units, float[] c, int cFirst, int cStride,
+                                 float[] h, int hFirst, int hStride) {
+        float[] tc = SCRATCH.get().ensure(units).tanhCell;
+        for (int k = 0; k < rows; k++) {
+            lstmRow(g, first + 4 * units * k, units, c, cFirst + cStride * k, h, hFirst + hStride * k, tc);
+        }
+    }
+
+    /**
+     * One row: {@code [i f g o]} from {@code i0} activated in place, {@code c} at {@code cAt} replaced by
+     * {@code c_t}, {@code h_t} written to {@code h} at {@code hAt}, {@code tanh(c_t)} left in {@code tc}.
+     */
+    private static void lstmRow(float[] g, int i0, int units, float[] c, int cAt, float[] h, int hAt, float[] tc) {
+        int f0 = i0 + units;
+        int g0 = f0 + units;
+        int o0 = g0 + units;
+        // σ over i, f, 2·g_pre, o in one loop, then g = tanh(g_pre) = 2σ(2·g_pre) - 1: each loop has one
+        // exponential, which keeps the loops small enough for the JIT to inline every vector operation
+        for (int j = g0; j < o0; j++) {
+            g[j] *= 2;
+        }
+        sigmoidInPlace(g, i0, 4 * units);
+        for (int j = 0; j < units; j++) {
+            float gg = 2 * g[g0 + j] - 1;
+            g[g0 + j] = gg;
+            float ct = g[f0 + j] * c[cAt + j] + g[i0 + j] * gg;
+            c[cAt + j] = ct;
+            tc[j] = 2 * ct;
+        }
+        sigmoidInPlace(tc, 0, units);
+        for (int j = 0; j < units; j++) {
+            tc[j] = 2 * tc[j] - 1;
+            h[hAt + j] = g[o0 + j] * tc[j];
         }
     }
 
