@@ -44,14 +44,19 @@ final class FusedProducts {
             packRecurrentWeights(b, 0, w("weight_hh"));
             return;
         }
+        gatherPartitionWeights(b, p);
+        project(b, p, b.inputWeights[p], b.inputBias[p], b.recurrentBias[p]);
+        packRecurrentWeights(b, p, b.recurrentWeights[p]);
+    }
+
+    /** Partition p's gate rows of this pass's weights and biases into its own arrays (more than one partition). */
+    private void gatherPartitionWeights(FusedBuffers b, int p) {
         gatherPartitionRows(b, p, "weight_ih", b.inputWeights[p], spec.inputSize());
         gatherPartitionRows(b, p, "weight_hh", b.recurrentWeights[p], spec.hiddenSize());
         if (spec.bias()) {
             gatherPartitionRows(b, p, "bias_ih", b.inputBias[p], 1);
             gatherPartitionRows(b, p, "bias_hh", b.recurrentBias[p], 1);
         }
-        project(b, p, b.inputWeights[p], b.inputBias[p], b.recurrentBias[p]);
-        packRecurrentWeights(b, p, b.recurrentWeights[p]);
     }
 
     /**
@@ -65,16 +70,11 @@ final class FusedProducts {
         INDArray inputBias = inputBiasRow;
         INDArray recurrentBias = recurrentBiasRow;
         if (b.partitions > 1) {
-            gatherPartitionRows(b, p, "weight_ih", b.inputWeights[p], spec.inputSize());
-            gatherPartitionRows(b, p, "weight_hh", b.recurrentWeights[p], spec.hiddenSize());
+            gatherPartitionWeights(b, p);
             inputWeights = b.inputWeights[p];
             recurrentWeights = b.recurrentWeights[p];
-            if (spec.bias()) {
-                gatherPartitionRows(b, p, "bias_ih", b.inputBias[p], 1);
-                gatherPartitionRows(b, p, "bias_hh", b.recurrentBias[p], 1);
-                inputBias = b.inputBias[p];
-                recurrentBias = b.recurrentBias[p];
-            }
+            inputBias = b.inputBias[p];
+            recurrentBias = b.recurrentBias[p];
         }
         int rows = Math.toIntExact(spec.gates() * b.partHidden);
         int inner = spec.inputSize() + spec.hiddenSize();

@@ -53,16 +53,35 @@ final class JoinedLstmSteps {
         }
     }
 
-    /** Step t of hidden-unit partition p for its first n rows (the layout of {@link FusedBuffers}). */
+    /**
+     * Step t of hidden-unit partition p for its first n rows (the layout of {@link FusedBuffers}): the product into
+     * the scratch gate rows, then the elementwise step, whose activated gates and {@code tanh(c_t)} go to the
+     * partition's blocks when the pass keeps a trace.
+     */
     static void forward(FusedBuffers b, int p, int t, int n, int inputSize) {
-        int width = Math.toIntExact(4 * b.partHidden);
-        int inner = inputSize + Math.toIntExact(b.hidden);
-        Scratch s = SCRATCH.get().ensure(n * inner, n * width);
+        int hidden = Math.toIntExact(b.hidden);
+        int units = Math.toIntExact(b.partHidden);
+        int inner = inputSize + hidden;
+        int batch = Math.toIntExact(b.batch);
+        int row = t * batch; // first row of step t in the [T*B, ..] buffers
+        int previousRow = t == 0 ? 0 : row - batch; // ... of step t - 1, or of the [B, ..] initial state
+        Scratch s = SCRATCH.get().ensure(n * inner, n * 4 * units);
+        FloatBuffer x = b.host(p, b.x).floats();
+        FloatBuffer previousH = b.host(p, t == 0 ? b.h0 : b.h).floats();
         for (int k = 0; k < n; k++) {
-            joinRow(b, p, t, k, k, inputSize, s);
+            x.get((row + k) * inputSize, s.joined, k * inner, inputSize);
+            previousH.get((previousRow + k) * hidden, s.joined, k * inner + inputSize, hidden);
         }
-        VectorProducts.biasPlusProduct(s.joined, n, inner, width, b.packedJoinedWeights[p], b.joinedBias[p], s.gates);
-        activate(b, p, t, 0, 0, n, Math.toIntExact(b.partHidden), Math.toIntExact(p * b.partHidden));
+        VectorProducts.biasPlusProduct(s.joined, n, inner, 4 * units, b.packedJoinedWeights[p], b.joinedBias[p],
+                s.gates);
+        FloatBuffer c = b.host(p, b.c).floats();
+        FloatBuffer previousC = t == 0 ? b.host(p, b.c0).floats() : c;
+        FloatBuffer activated = b.keepsTrace ? b.host(p, b.part(b.gates, p)).floats() : null;
+        FloatBuffer tanhC = b.keepsTrace ? b.host(p, b.part(b.aux, p)).floats() : null;
+        int first = p * units;
+        VectorKernels.lstmRows(s.gates, n, units, previousC, previousRow * hidden + first, c,
+                b.host(p, b.h).floats(), row * hidden + first, hidden, activated, row * 4 * units, tanhC,
+                row * units);
     }
 
     /**
@@ -109,7 +128,7 @@ final class JoinedLstmSteps {
                 x.get((t * batch + rowOf[m]) * inputSize, s.joined, m * inner, inputSize);
             }
             VectorProducts.biasPlusProduct(s.joined, rows, inner, width, b.packedWholeWeights, b.wholeBias, s.gates);
-            VectorKernels.lstmRowsInArrays(s.gates, 0, rows, hidden, s.cells, 0, hidden, s.joined, inputSize, inner);
+            VectorKernels.lstmRowsInArrays(s.gates, rows, hidden, s.cells, hidden, s.joined, inputSize, inner);
             long next = t + 1 < steps ? order.active(t + 1) : 0;
             for (int m = 0; m < rows; m++) {
                 if (rowOf[m] >= next) { // its last step
@@ -119,34 +138,5 @@ final class JoinedLstmSteps {
                 }
             }
         }
-    }
-
-    /** Row k of step t as scratch row {@code at} of {@code [x_t, h_{t-1}]}. */
-    private static void joinRow(FusedBuffers b, int p, int t, int k, int at, int inputSize, Scratch s) {
-        int hidden = Math.toIntExact(b.hidden);
-        int inner = inputSize + hidden;
-        int batch = Math.toIntExact(b.batch);
-        b.host(p, b.x).floats().get((t * batch + k) * inputSize, s.joined, at * inner, inputSize);
-        FloatBuffer previousH = b.host(p, t == 0 ? b.h0 : b.h).floats();
-        previousH.get(((t == 0 ? 0 : (t - 1) * batch) + k) * hidden, s.joined, at * inner + inputSize, hidden);
-    }
-
-    /**
-     * The elementwise step of {@code count} consecutive rows from row {@code k} of step t, whose gates are scratch
-     * rows from {@code at}: {@code units} hidden units from column {@code first} of the states. The activated gates
-     * and {@code tanh(c_t)} go to partition p's blocks when the pass keeps a trace.
-     */
-    private static void activate(FusedBuffers b, int p, int t, int k, int at, int count, int units, int first) {
-        int hidden = Math.toIntExact(b.hidden);
-        int batch = Math.toIntExact(b.batch);
-        FloatBuffer c = b.host(p, b.c).floats();
-        FloatBuffer previousC = t == 0 ? b.host(p, b.c0).floats() : c;
-        int previousRow = (t == 0 ? 0 : (t - 1) * batch) + k;
-        int row = t * batch + k;
-        FloatBuffer activated = b.keepsTrace ? b.host(p, b.part(b.gates, p)).floats() : null;
-        FloatBuffer tanhC = b.keepsTrace ? b.host(p, b.part(b.aux, p)).floats() : null;
-        VectorKernels.lstmRows(SCRATCH.get().gates, at * 4 * units, count, units, previousC,
-                previousRow * hidden + first, c, b.host(p, b.h).floats(), row * hidden + first, hidden, activated,
-                row * 4 * units, tanhC, row * units);
     }
 }

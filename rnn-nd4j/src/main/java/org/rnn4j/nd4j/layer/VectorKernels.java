@@ -59,25 +59,25 @@ final class VectorKernels {
         float[] g = SCRATCH.get().ensure(units).gates;
         for (int k = 0; k < rows; k++) {
             gates.get(gatesFrom + 4 * units * k, g, 0, 4 * units);
-            lstmRows(g, 0, 1, units, previousC, previousFrom + stride * k, c, h, stateFrom + stride * k, stride,
+            lstmRows(g, 1, units, previousC, previousFrom + stride * k, c, h, stateFrom + stride * k, stride,
                     gates, gatesFrom + 4 * units * k, tanhC, tanhFrom + units * k);
         }
     }
 
     /**
      * The LSTM forward step of {@code rows} rows whose pre-activations are already in a Java array ({@code [i f g o]}
-     * of row k from {@code first + 4·units·k}): activated in place, then copied to {@code gates} (at {@code gatesFrom +
+     * of row k from {@code 4·units·k}): activated in place, then copied to {@code gates} (at {@code gatesFrom +
      * 4·units·k}) and {@code tanh(c_t)} to {@code tanhC} unless those are null (a pass that keeps no trace for a
      * backward). States as in {@link #lstmForward}.
      */
-    static void lstmRows(float[] g, int first, int rows, int units, FloatBuffer previousC, int previousFrom,
+    static void lstmRows(float[] g, int rows, int units, FloatBuffer previousC, int previousFrom,
                          FloatBuffer c, FloatBuffer h, int stateFrom, int stride, FloatBuffer gates, int gatesFrom,
                          FloatBuffer tanhC, int tanhFrom) {
         Scratch s = SCRATCH.get().ensure(units);
         float[] cell = s.cell;
         float[] hid = s.hidden;
         for (int k = 0; k < rows; k++) {
-            int i0 = first + 4 * units * k;
+            int i0 = 4 * units * k;
             previousC.get(previousFrom + stride * k, cell, 0, units);
             lstmRow(g, i0, units, cell, 0, hid, 0, s.tanhCell);
             c.put(stateFrom + stride * k, cell, 0, units);
@@ -90,14 +90,14 @@ final class VectorKernels {
     }
 
     /**
-     * {@link #lstmRows} with the states in Java arrays: row k's cell state at {@code cFirst + cStride·k} of {@code c}
+     * {@link #lstmRows} with the states in Java arrays: row k's cell state at {@code cStride·k} of {@code c}
      * (replaced by {@code c_t}), {@code h_t} written at {@code hFirst + hStride·k} of {@code h}; nothing else kept.
      */
-    static void lstmRowsInArrays(float[] g, int first, int rows, int units, float[] c, int cFirst, int cStride,
-                                 float[] h, int hFirst, int hStride) {
+    static void lstmRowsInArrays(float[] g, int rows, int units, float[] c, int cStride, float[] h, int hFirst,
+                                 int hStride) {
         float[] tc = SCRATCH.get().ensure(units).tanhCell;
         for (int k = 0; k < rows; k++) {
-            lstmRow(g, first + 4 * units * k, units, c, cFirst + cStride * k, h, hFirst + hStride * k, tc);
+            lstmRow(g, 4 * units * k, units, c, cStride * k, h, hFirst + hStride * k, tc);
         }
     }
 

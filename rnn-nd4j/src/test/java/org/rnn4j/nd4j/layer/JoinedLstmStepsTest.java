@@ -25,14 +25,12 @@ import org.rnn4j.testkit.SystemProperties;
  */
 class JoinedLstmStepsTest {
     private static final int HIDDEN = 16;
+    private static final RecurrentCellSpec SPEC = CellKind.LSTM.spec(3, HIDDEN, true);
 
     @Test
     void passesWithoutTraceEqualTracedPasses() {
-        assumeTrue(VectorSupport.enabled() && VectorProducts.productKernelFits(), "the joined steps need the Vector API");
-        RecurrentCellSpec spec = CellKind.LSTM.spec(3, HIDDEN, true);
-        Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
-        spec.initialize(parameters, new SplittableRandom(5));
-        parameters.flat().addi(Nd4j.rand(DataType.FLOAT, parameters.flat().shape()).subi(0.5).muli(0.5));
+        assumeJoinedSteps();
+        Parameters parameters = parameters(5);
         for (int batch : new int[] {5, 19}) {
             Nd4j.getRandom().setSeed(batch);
             INDArray x = Nd4j.rand(DataType.FLOAT, 7, batch, 3).subi(0.5).muli(4);
@@ -45,7 +43,7 @@ class JoinedLstmStepsTest {
             for (int partitions : new int[] {1, 2}) {
                 for (boolean parallel : new boolean[] {true, false}) {
                     for (int[] l : new int[][] {null, lengths}) {
-                        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters,
+                        FusedRecurrentLayer layer = new FusedRecurrentLayer(SPEC, parameters,
                                 parameters.zerosLike(), true, partitions, parallel);
                         String what = "batch " + batch + ", " + partitions + " partitions, parallel " + parallel
                                 + ", lengths " + (l != null);
@@ -57,7 +55,7 @@ class JoinedLstmStepsTest {
                         State traced = layer.forward(x, l, initial, false).finalState();
                         State withoutVectors = SystemProperties.with(VectorSupport.PROPERTY, "false",
                                 () -> layer.finalState(x, l, initial));
-                        for (int k = 0; k < 2; k++) {
+                        for (int k = 0; k < SPEC.stateArity(); k++) {
                             assertArrayEquals(bits(traced.get(k)), bits(only.get(k)), what + ", state " + k);
                             double difference = withoutVectors.get(k).sub(only.get(k)).amaxNumber().doubleValue();
                             assertTrue(difference < 1e-5, what + ", state " + k + " differs by " + difference
@@ -72,14 +70,12 @@ class JoinedLstmStepsTest {
     /** A pass without trace leaves the gate buffers unallocated; a traced pass after it allocates and uses them. */
     @Test
     void passesWithoutTraceAllocateNoGateBuffers() {
-        assumeTrue(VectorSupport.enabled() && VectorProducts.productKernelFits(), "the joined steps need the Vector API");
-        RecurrentCellSpec spec = CellKind.LSTM.spec(3, HIDDEN, true);
-        Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
-        spec.initialize(parameters, new SplittableRandom(6));
+        assumeJoinedSteps();
+        Parameters parameters = parameters(6);
         Nd4j.getRandom().setSeed(6);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 9, 3);
         for (int partitions : new int[] {1, 2}) {
-            FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters, parameters.zerosLike(), true,
+            FusedRecurrentLayer layer = new FusedRecurrentLayer(SPEC, parameters, parameters.zerosLike(), true,
                     partitions, true);
             State only = layer.finalState(x, null, null);
             assertFalse(layer.inferenceBuffersHoldGates(), partitions + " partitions: gates allocated");
@@ -88,6 +84,19 @@ class JoinedLstmStepsTest {
             assertArrayEquals(bits(traced.get(1)), bits(only.get(1)), partitions + " partitions");
             assertArrayEquals(bits(only.get(0)), bits(layer.finalState(x, null, null).get(0)));
         }
+    }
+
+    private static void assumeJoinedSteps() {
+        assumeTrue(VectorSupport.enabled() && VectorProducts.productKernelFits(), "the joined steps need the Vector API");
+    }
+
+    /** Initialised parameters with a random offset (so that no gate sits at its initial value). */
+    private static Parameters parameters(long seed) {
+        Parameters parameters = Parameters.zeros(SPEC.layout(), DataType.FLOAT);
+        SPEC.initialize(parameters, new SplittableRandom(seed));
+        Nd4j.getRandom().setSeed(seed);
+        parameters.flat().addi(Nd4j.rand(DataType.FLOAT, parameters.flat().shape()).subi(0.5).muli(0.5));
+        return parameters;
     }
 
     /** The elements themselves ({@code INDArray.equals} allows a difference of 1e-5). */
