@@ -1,6 +1,8 @@
 package org.rnn4j.nd4j;
 
+import java.util.Optional;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.nd4j.layer.VectorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +17,14 @@ import org.slf4j.LoggerFactory;
  * the sentiment demo 14 s instead of 6 s. RNN kernels make many small calls, which gain nothing from more threads;
  * matrix products keep BLAS's own thread pool.
  *
- * <p>And it holds rnn4j's own thread count, {@value #THREADS_PROPERTY} (default: the number of cores, at most
- * {@value #DEFAULT_MAX_THREADS}): the threads that one pass of a fused layer splits its hidden units over. When it is
- * above 1, BLAS is set to one thread: those threads call BLAS at the same time, and BLAS's own pool on top of them
- * oversubscribed the cores (config A training on 2 vCPUs: 237 ms per iteration with two BLAS threads under two
- * rnn4j threads, 112 ms with one thread in all; a JMH run of session 3 whose report was not kept).
+ * <p>And it holds rnn4j's own thread count, {@value #THREADS_PROPERTY} (default: the number of cores): the most
+ * threads that one pass of a fused layer splits its work over. A pass uses fewer when its layer is small: one per
+ * {@code PartitionRunner.MIN_UNITS} hidden units, or (passes without trace) one per
+ * {@code JoinedLstmSteps.MIN_GROUP_ROWS} batch rows. When it is above 1, BLAS is set to one thread: those threads
+ * call BLAS at the same time, and BLAS's own pool on top of them oversubscribes the cores.
+ *
+ * <p>At start-up it logs once, at INFO, what the host gives ({@link HostReport}), and a WARN when OpenBLAS runs a
+ * core far below the CPU's.
  */
 public final class Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
@@ -27,8 +32,6 @@ public final class Backend {
     public static final String OMP_THREADS_PROPERTY = "rnn4j.ompThreads";
     /** The most threads one pass of a fused layer uses; 1 turns rnn4j's own threading off. */
     public static final String THREADS_PROPERTY = "rnn4j.threads";
-    /** Only 2 threads were measured (the development machine has 2 cores); more are allowed through the property. */
-    public static final int DEFAULT_MAX_THREADS = 2;
     private static final int THREADS = threads(System.getProperty(THREADS_PROPERTY),
             Runtime.getRuntime().availableProcessors());
     private static volatile boolean ready;
@@ -49,6 +52,7 @@ public final class Backend {
             if (ready) {
                 return;
             }
+            int vectorBits = VectorSupport.bits(); // rejects a bad rnn4j.vectorBits before anything starts
             try {
                 Nd4j.zeros(1).addi(1);
                 LOG.debug("ND4J backend {} ready", Nd4j.getBackend().getClass().getSimpleName());
@@ -61,8 +65,24 @@ public final class Backend {
                     Nd4j.factory().blas().setMaxThreads(1);
                     LOG.debug("BLAS threads: 1 (rnn4j runs up to {} threads per pass)", THREADS);
                 }
+                reportHost(vectorBits);
             }
             ready = true;
+        }
+    }
+
+    private static void reportHost(int vectorBits) {
+        Optional<HostReport.Cpu> cpu = HostReport.Cpu.ofThisHost();
+        String coretype = System.getenv("OPENBLAS_CORETYPE");
+        LOG.info(HostReport.describe(HostReport.nativeBuild(HostReport.loadedLibraries()),
+                HostReport.blasCore(coretype, cpu), vectorBits, VectorSupport.hardwareBits(),
+                VectorSupport.modulePresent() && VectorSupport.productKernelFits(), THREADS,
+                Runtime.getRuntime().availableProcessors()));
+        HostReport.blasWarning(coretype, cpu).ifPresent(LOG::warn);
+        if (vectorBits > VectorSupport.hardwareBits()) {
+            LOG.warn("{}={} asks for wider vectors than this CPU has ({} bits): the Vector API computes them in Java, "
+                    + "many times slower (meant for tests)", VectorSupport.BITS_PROPERTY, vectorBits,
+                    VectorSupport.hardwareBits());
         }
     }
 
@@ -95,7 +115,7 @@ public final class Backend {
     /** The thread count from the property's value (null: the default for this many cores). */
     static int threads(String property, int cores) {
         if (property == null) {
-            return Math.max(1, Math.min(cores, DEFAULT_MAX_THREADS));
+            return Math.max(1, cores);
         }
         try {
             int threads = Integer.parseInt(property.strip());

@@ -31,8 +31,9 @@ class BackendTest {
     }
 
     @Test
-    void rnn4jThreadsDefaultToTheCoresUpToTwo() {
-        assertEquals(2, Backend.threads(null, 8));
+    void rnn4jThreadsDefaultToTheCores() {
+        assertEquals(8, Backend.threads(null, 8));
+        assertEquals(2, Backend.threads(null, 2));
         assertEquals(1, Backend.threads(null, 1));
         assertEquals(4, Backend.threads(" 4 ", 2));
         for (String bad : new String[] {"0", "-1", "two", ""}) {

@@ -199,7 +199,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
      */
     private void useVectorApi(FusedBuffers b, boolean products) {
         b.vectorSteps = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled();
-        b.packedProducts = products && b.vectorSteps && VectorProducts.productKernelFits();
+        b.packedProducts = products && b.vectorSteps && VectorSupport.productKernelFits();
         b.joinedSteps = b.packedProducts && lstm;
     }
 

@@ -11,7 +11,6 @@ import jdk.incubator.vector.VectorSpecies;
  * arrays and back (see {@link VectorKernels}). Only call it when the pass's {@code packedProducts} says so.
  */
 final class VectorProducts {
-    private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
     /** The kernel's vectors: two per panel of 16 columns, four rows at a time (8 accumulators). */
     private static final VectorSpecies<Float> HALF_PANEL = FloatVector.SPECIES_256;
     static final int PANEL = 16;
@@ -35,14 +34,6 @@ final class VectorProducts {
             }
             return this;
         }
-    }
-
-    /**
-     * Whether the kernel's 256-bit vectors are hardware vectors here (on narrower hardware the Vector API computes them
-     * in Java loops, which ND4J's GEMM would beat).
-     */
-    static boolean productKernelFits() {
-        return PREFERRED.vectorBitSize() >= HALF_PANEL.vectorBitSize();
     }
 
     /**

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,15 +29,21 @@ class JoinedLstmStepsTest {
     private static final int HIDDEN = 16;
     private static final RecurrentCellSpec SPEC = CellKind.LSTM.spec(3, HIDDEN, true);
 
-    @Test
-    void passesWithoutTraceEqualTracedPasses() {
+    /**
+     * Hidden sizes whose rows and partitions (6, 10, 18 units) no vector width divides; batches around the row-group
+     * threshold of 2 partitions (16 rows).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {12, 20, 36})
+    void passesWithoutTraceEqualTracedPasses(int hidden) {
         assumeJoinedSteps();
-        Parameters parameters = parameters(5);
-        for (int batch : new int[] {5, 19}) {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(3, hidden, true);
+        Parameters parameters = parameters(spec, 5);
+        for (int batch : new int[] {5, 15, 16, 17, 19}) {
             Nd4j.getRandom().setSeed(batch);
             INDArray x = Nd4j.rand(DataType.FLOAT, 7, batch, 3).subi(0.5).muli(4);
-            State initial = State.of(Nd4j.rand(DataType.FLOAT, batch, HIDDEN).subi(0.5),
-                    Nd4j.rand(DataType.FLOAT, batch, HIDDEN).subi(0.5));
+            State initial = State.of(Nd4j.rand(DataType.FLOAT, batch, hidden).subi(0.5),
+                    Nd4j.rand(DataType.FLOAT, batch, hidden).subi(0.5));
             int[] lengths = new int[batch];
             for (int k = 0; k < batch; k++) {
                 lengths[k] = 1 + (k * 5) % 7;
@@ -43,9 +51,9 @@ class JoinedLstmStepsTest {
             for (int partitions : new int[] {1, 2}) {
                 for (boolean parallel : new boolean[] {true, false}) {
                     for (int[] l : new int[][] {null, lengths}) {
-                        FusedRecurrentLayer layer = new FusedRecurrentLayer(SPEC, parameters,
+                        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, parameters,
                                 parameters.zerosLike(), true, partitions, parallel);
-                        String what = "batch " + batch + ", " + partitions + " partitions, parallel " + parallel
+                        String what = "hidden " + hidden + ", batch " + batch + ", " + partitions + " partitions, parallel " + parallel
                                 + ", lengths " + (l != null);
                         long rowGroupPasses = JoinedLstmSteps.ROW_GROUP_PASSES.get();
                         State only = layer.finalState(x, l, initial);
@@ -55,7 +63,7 @@ class JoinedLstmStepsTest {
                         State traced = layer.forward(x, l, initial, false).finalState();
                         State withoutVectors = SystemProperties.with(VectorSupport.PROPERTY, "false",
                                 () -> layer.finalState(x, l, initial));
-                        for (int k = 0; k < SPEC.stateArity(); k++) {
+                        for (int k = 0; k < spec.stateArity(); k++) {
                             assertArrayEquals(bits(traced.get(k)), bits(only.get(k)), what + ", state " + k);
                             double difference = withoutVectors.get(k).sub(only.get(k)).amaxNumber().doubleValue();
                             assertTrue(difference < 1e-5, what + ", state " + k + " differs by " + difference
@@ -71,7 +79,7 @@ class JoinedLstmStepsTest {
     @Test
     void passesWithoutTraceAllocateNoGateBuffers() {
         assumeJoinedSteps();
-        Parameters parameters = parameters(6);
+        Parameters parameters = parameters(SPEC, 6);
         Nd4j.getRandom().setSeed(6);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 9, 3);
         for (int partitions : new int[] {1, 2}) {
@@ -87,13 +95,13 @@ class JoinedLstmStepsTest {
     }
 
     private static void assumeJoinedSteps() {
-        assumeTrue(VectorSupport.enabled() && VectorProducts.productKernelFits(), "the joined steps need the Vector API");
+        assumeTrue(VectorSupport.enabled() && VectorSupport.productKernelFits(), "the joined steps need the Vector API");
     }
 
     /** Initialised parameters with a random offset (so that no gate sits at its initial value). */
-    private static Parameters parameters(long seed) {
-        Parameters parameters = Parameters.zeros(SPEC.layout(), DataType.FLOAT);
-        SPEC.initialize(parameters, new SplittableRandom(seed));
+    private static Parameters parameters(RecurrentCellSpec spec, long seed) {
+        Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(parameters, new SplittableRandom(seed));
         Nd4j.getRandom().setSeed(seed);
         parameters.flat().addi(Nd4j.rand(DataType.FLOAT, parameters.flat().shape()).subi(0.5).muli(0.5));
         return parameters;

@@ -67,8 +67,9 @@ class VectorKernelsTest {
         }
         VectorKernels.exp(compiled);
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xint", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                ExpProbe.class.getName()).redirectErrorStream(true);
+                "-Xint", "--add-modules", "jdk.incubator.vector", "-D" + VectorSupport.BITS_PROPERTY + "="
+                + VectorSupport.bits(), "-cp", System.getProperty("java.class.path"), ExpProbe.class.getName())
+                .redirectErrorStream(true);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe JVM did not finish");
@@ -101,12 +102,14 @@ class VectorKernelsTest {
     /**
      * Every cell's recurrent products run on the packed product kernel (panels of 16 gate columns, 4 rows at a
      * time): hidden 20 gives 80, 60 and 20 gate columns (whole panels and a partial one), 2 partitions of 10 units
-     * 40, 30 and 10; the batch of 5 and the padded steps leave rows past the last group of 4.
+     * 40, 30 and 10; hidden 12 and 36 give rows (and partitions of 6 and 18 units) that no vector width divides; the
+     * batch of 5 and the padded steps leave rows past the last group of 4. The build runs this at every vector
+     * width (see {@link VectorWidthTest}).
      */
     @ParameterizedTest
     @EnumSource(value = CellKind.class, names = {"LSTM", "GRU", "RNN_TANH"})
     void withAndWithoutTheVectorApiAgree(CellKind kind) {
-        for (int hidden : new int[] {20, 64}) {
+        for (int hidden : new int[] {12, 20, 36, 64}) {
             for (int partitions : new int[] {1, 2}) {
                 for (int[] lengths : new int[][] {null, LENGTHS}) {
                     compare(kind, hidden, partitions, lengths);
