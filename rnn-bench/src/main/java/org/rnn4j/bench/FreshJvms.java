@@ -52,7 +52,8 @@ public final class FreshJvms implements Callable<Integer> {
 
     @Option(names = "--variant", description = "NAME:SETTINGS, repeatable; SETTINGS are JVM options (starting with -) "
             + "and environment variables (KEY=VALUE), separated by spaces, e.g. "
-            + "'w128:-Drnn4j.vectorBits=128' or 'prescott:OPENBLAS_CORETYPE=Prescott'; default: one variant, as is")
+            + "'w128:-Drnn4j.vectorBits=128', 'prescott:OPENBLAS_CORETYPE=Prescott' or 'old:--class-path=PATH' (another build); "
+            + "default: one variant, as is")
     List<String> variants = new ArrayList<>();
 
     @Option(names = "--output", defaultValue = "target/fresh-jvms.md", description = "the Markdown report")

@@ -189,13 +189,22 @@ public final class SafeTensors {
         return out.array();
     }
 
-    /** Writes {@code bytes} to a temporary sibling of {@code file}, then renames it over {@code file}. */
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
+
+    /**
+     * Writes {@code bytes} to a temporary sibling of {@code file}, then renames it over {@code file}. The temporary
+     * file is created as any new file is, with the permissions the process's umask gives (0644 under umask 022), so
+     * that a service running as another user can read what a training job saved ({@code Files.createTempFile}
+     * would make it 0600, and the rename keeps that).
+     */
     static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
-        Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        Path temp = dir.resolve(absolute.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36)
+                + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

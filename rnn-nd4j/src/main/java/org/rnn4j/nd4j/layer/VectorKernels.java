@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * an LSTM inference pass: perf, config A) or three {@code Math.exp} per unit (GRU). Rows are copied to per-thread
  * scratch arrays and back, because the Vector API reads Java arrays on every JDK that has it (its buffer access
  * changed after JDK 17). Only call it when the pass's {@code vectorSteps} says so; the results equal the other
- * paths' to float rounding. The per-step matrix products are {@link VectorProducts}.
+ * paths' to float rounding. The per-step matrix products are {@link VectorProducts}. The vectors have the one width
+ * of {@link VectorSupport#bits()}; elements past the last whole vector take the scalar lane ({@link #sigmoid(float)}),
+ * so results do not depend on the width.
  *
  * <p>The exponential is computed here from exact operations (multiply, add, bit shifts), not
  * with the Vector API's {@code EXP}: that one gives different bits before and after the JIT compiles the loop (a

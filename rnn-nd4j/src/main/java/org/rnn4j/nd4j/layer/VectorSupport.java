@@ -63,7 +63,7 @@ public final class VectorSupport {
      * any other width ND4J's GEMM computes the products, so that one JVM never runs rnn4j's kernels on two vector
      * species: where it did (512-bit steps beside the 256-bit products on AVX-512, or 128-bit ones beside them on
      * AVX2), about half the JVMs compiled the product kernel with its multiply-adds left to the Vector API's Java
-     * fallback and ran 20-25 times slower for their whole life (docs/cpu-engine.md).
+     * fallback and ran 20-25 times slower for their whole life (README, "Vector width").
      */
     public static boolean productKernelFits() {
         return bits() == PRODUCT_KERNEL_BITS && hardwareBits() >= PRODUCT_KERNEL_BITS;

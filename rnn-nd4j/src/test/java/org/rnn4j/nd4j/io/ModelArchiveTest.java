@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -69,6 +71,30 @@ class ModelArchiveTest {
         Path file = dir.resolve("c.rnn4j");
         ModelArchive.save(file, m);
         assertEquals(m.predict(ids, new int[] {3, 1}), ModelArchive.load(file).predict(ids, new int[] {3, 1}));
+    }
+
+    /**
+     * A saved model gets the permissions of any new file under the process's umask (0644 under umask 022), not the
+     * 0600 of a temporary file, so that a service running as another user can read it; and no temporary file stays.
+     */
+    @Test
+    void savedFilesGetTheUmasksPermissionsAndLeaveNoTemporaryFile() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
+        Path reference = Files.createFile(dir.resolve("reference"));
+        Path model = dir.resolve("model.rnn4j");
+        ModelArchive.save(model, classifier());
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(model));
+        assertTrue(Files.getPosixFilePermissions(model).contains(PosixFilePermission.OTHERS_READ)
+                        || !Files.getPosixFilePermissions(reference).contains(PosixFilePermission.OTHERS_READ),
+                "others cannot read the model");
+        ModelArchive.save(model, classifier()); // over an existing file too
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(model));
+        Path tensors = dir.resolve("weights.safetensors");
+        SafeTensors.write(tensors, Map.of("w", Nd4j.createFromArray(1f, 2f)), Map.of());
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(tensors));
+        try (var files = Files.list(dir)) {
+            assertEquals(3, files.count(), "a temporary file was left behind");
+        }
     }
 
     @Test
