@@ -146,4 +146,25 @@ public final class Checks {
         }
         return b.append(']').toString();
     }
+
+    /** {@code parameters}, which must have layout {@code expected} and a floating-point type. */
+    public static Parameters layout(Parameters parameters, ParameterLayout expected, String name) {
+        notNull(parameters, name);
+        if (!parameters.layout().equals(expected)) {
+            throw new IllegalArgumentException(name + " must have layout " + expected + " but has "
+                    + parameters.layout());
+        }
+        floatingType(parameters.dataType(), name + " data type");
+        return parameters;
+    }
+
+    /** {@code gradients}, which must have the layout and data type of {@code parameters}. */
+    public static Parameters sameLayout(Parameters gradients, Parameters parameters, String name) {
+        layout(gradients, parameters.layout(), name);
+        if (gradients.dataType() != parameters.dataType()) {
+            throw new IllegalArgumentException(name + " must have data type " + parameters.dataType() + " but has "
+                    + gradients.dataType());
+        }
+        return gradients;
+    }
 }

@@ -6,9 +6,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Cell;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Activations;
-import org.rnn4j.nd4j.ParameterOwner;
 import org.rnn4j.nd4j.cell.CellChecks;
+import org.rnn4j.nd4j.internal.Activations;
+import org.rnn4j.nd4j.internal.ParameterOwner;
 
 /** One step of {@link ArticleSimpleRnn} and its backward. */
 final class ArticleSimpleRnnCell extends ParameterOwner implements Cell {

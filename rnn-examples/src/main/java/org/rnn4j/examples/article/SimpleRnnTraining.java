@@ -10,7 +10,7 @@ import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
 import org.rnn4j.api.Optimizer;
 import org.rnn4j.examples.data.PriceSeries;
-import org.rnn4j.nd4j.layer.CellLoop;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.nd4j.loss.Reduction;
 import org.rnn4j.nd4j.model.SequenceModel;
@@ -58,7 +58,7 @@ public final class SimpleRnnTraining implements Callable<Integer> {
         }
         double[] scaled = minMaxScale(series);
         SequenceModel rnn = SequenceModel.builder()
-                .recurrent(CellLoop.spec(new ArticleSimpleRnn(1, hidden, 1)))
+                .recurrent(RecurrentLayer.of(new ArticleSimpleRnn(1, hidden, 1)))
                 .dataType(DataType.DOUBLE)
                 .seed(seed)
                 .build();

@@ -9,11 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Loss;
 import org.rnn4j.examples.data.PriceSeries;
-import org.rnn4j.testkit.GradientCheck;
-import org.rnn4j.nd4j.layer.CellLoop;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.nd4j.loss.Reduction;
 import org.rnn4j.nd4j.model.SequenceModel;
+import org.rnn4j.testkit.GradientCheck;
 
 class SimpleRnnTrainingTest {
     @Test
@@ -31,7 +31,7 @@ class SimpleRnnTrainingTest {
     @Test
     void cellGradientsMatchFiniteDifferences() {
         SequenceModel rnn = SequenceModel.builder()
-                .recurrent(CellLoop.spec(new ArticleSimpleRnn(2, 3, 2)))
+                .recurrent(RecurrentLayer.of(new ArticleSimpleRnn(2, 3, 2)))
                 .dataType(DataType.DOUBLE).seed(3).build();
         INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 2, 2);
         INDArray y = Nd4j.rand(DataType.DOUBLE, 4, 2, 2);

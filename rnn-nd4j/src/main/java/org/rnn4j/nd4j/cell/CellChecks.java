@@ -3,32 +3,11 @@ package org.rnn4j.nd4j.cell;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
-import org.rnn4j.api.ParameterLayout;
-import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 
 /** Argument checks and small helpers shared by the reference cells (public for cells written by users). */
 public final class CellChecks {
     private CellChecks() {
-    }
-
-    public static Parameters layout(Parameters parameters, ParameterLayout expected, String name) {
-        Checks.notNull(parameters, name);
-        if (!parameters.layout().equals(expected)) {
-            throw new IllegalArgumentException(name + " must have layout " + expected + " but has "
-                    + parameters.layout());
-        }
-        Checks.floatingType(parameters.dataType(), name + " data type");
-        return parameters;
-    }
-
-    public static Parameters sameLayout(Parameters gradients, Parameters parameters, String name) {
-        layout(gradients, parameters.layout(), name);
-        if (gradients.dataType() != parameters.dataType()) {
-            throw new IllegalArgumentException(name + " must have data type " + parameters.dataType() + " but has "
-                    + gradients.dataType());
-        }
-        return gradients;
     }
 
     /** A {@code [batch, inputSize]} step input of the cell's type. */

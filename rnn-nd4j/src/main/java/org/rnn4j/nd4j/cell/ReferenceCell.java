@@ -1,10 +1,10 @@
 package org.rnn4j.nd4j.cell;
 
-import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Cell;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.internal.ParameterOwner;
 
 /**
  * What the readable reference cells share: the two projections {@code x · W_ihᵀ + b_ih} and

@@ -5,8 +5,6 @@ import org.rnn4j.api.Activation;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.init.WeightInit;
-import org.rnn4j.nd4j.layer.CellLoop;
-import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
 
 /**
  * The vanilla (Elman) recurrent cell, with PyTorch's {@code nn.RNNCell} weight layout:
@@ -26,8 +24,8 @@ import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
  * @param bias       whether {@code bias_ih} and {@code bias_hh} exist
  * @param inputInit  initialisation of {@code weight_ih}
  * @param recurrentInit initialisation of {@code weight_hh}
- * @param fused      whether {@link #create(Parameters, Parameters)} uses the fused kernel
- *                   ({@link FusedRecurrentLayer}) or loops the reference cell ({@link CellLoop})
+ * @param fused      whether a layer of this cell runs on the fused engine or loops the reference cell
+ *                   (see {@link org.rnn4j.nd4j.layer.RecurrentLayer})
  */
 public record VanillaRnn(int inputSize, int hiddenSize, Activation activation, boolean bias, WeightInit inputInit,
                          WeightInit recurrentInit, boolean fused) implements RecurrentCellSpec {

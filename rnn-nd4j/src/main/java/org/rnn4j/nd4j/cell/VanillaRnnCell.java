@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Activations;
+import org.rnn4j.nd4j.internal.Activations;
 
 /** The readable one-step reference of {@link VanillaRnn}; the fused layer is tested equal to it. */
 public final class VanillaRnnCell extends ReferenceCell {

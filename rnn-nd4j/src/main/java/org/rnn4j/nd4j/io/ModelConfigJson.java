@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.rnn4j.api.Activation;
+import org.rnn4j.nd4j.cell.CellSpec;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
@@ -13,6 +16,7 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
 import org.rnn4j.nd4j.init.WeightInit;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.Embedding;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
 import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.nd4j.model.SequenceModel;
@@ -28,8 +32,9 @@ import org.rnn4j.nd4j.model.SequenceModel;
  *  "head": {"input_size": 128, "output_size": 1, "activation": "IDENTITY", "bias": true},
  *  "output_mode": "LAST_STEP", "head_dropout": 0.0, "data_type": "FLOAT", "seed": 7}
  * </pre>
- * Cells are {@code "rnn"} (with {@code activation}), {@code "lstm"} (with {@code forget_bias_one}) or {@code "gru"}.
- * A model whose recurrent layer is a user cell ({@link org.rnn4j.nd4j.layer.CellLoop}) has no JSON form.
+ * Cells are {@code "rnn"} (with {@code activation}), {@code "lstm"} (with {@code forget_bias_one}), {@code "gru"},
+ * or a cell of your own registered with {@link CellTypes}: {@code {"type": "<its type>", "config": {<its record
+ * components>}}}.
  */
 public final class ModelConfigJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +42,7 @@ public final class ModelConfigJson {
     private ModelConfigJson() {
     }
 
-    /** @throws IllegalArgumentException if the recurrent layer is not a built-in cell or stack */
+    /** @throws IllegalArgumentException if the recurrent layer is not of a built-in or registered cell */
     public static ObjectNode write(SequenceModel.Config config) {
         ObjectNode node = JSON.createObjectNode();
         if (config.embedding() != null) {
@@ -63,12 +68,20 @@ public final class ModelConfigJson {
             ObjectNode node = JSON.createObjectNode().put("type", "stacked").put("layers", s.layers())
                     .put("bidirectional", s.bidirectional()).put("merge", s.merge().name()).put("dropout", s.dropout())
                     .put("seed", s.seed());
-            node.set("cell", recurrent(s.cell()));
+            node.set("cell", cell(s.cell()));
             return node;
         }
+        if (!(spec instanceof RecurrentLayer layer)) {
+            throw new IllegalArgumentException("only a RecurrentLayer or StackedRnn of a built-in or registered cell "
+                    + "can be saved as JSON, not " + spec.getClass().getName() + "; save its parameters with "
+                    + "SafeTensors");
+        }
+        return cell(layer.cell());
+    }
+
+    private static ObjectNode cell(CellSpec spec) {
         if (!(spec instanceof RecurrentCellSpec cell)) {
-            throw new IllegalArgumentException("only built-in cells (VanillaRnn, Lstm, Gru) and StackedRnn can be "
-                    + "saved as JSON, not " + spec.getClass().getName() + "; save its parameters with SafeTensors");
+            return userCell(spec);
         }
         ObjectNode node = JSON.createObjectNode();
         if (cell instanceof VanillaRnn r) {
@@ -81,6 +94,24 @@ public final class ModelConfigJson {
         return node.put("input_size", cell.inputSize()).put("hidden_size", cell.hiddenSize()).put("bias", cell.bias())
                 .put("input_init", cell.inputInit().name()).put("recurrent_init", cell.recurrentInit().name())
                 .put("fused", cell.fused());
+    }
+
+    /** {@code {"type": <registered type>, "config": {<record component>: <value>, ...}}}. */
+    private static ObjectNode userCell(CellSpec spec) {
+        String type = CellTypes.typeOf(spec.getClass()).orElseThrow(() -> new IllegalArgumentException("cell "
+                + spec.getClass().getName() + " is not registered: call CellTypes.register(\"<type>\", "
+                + spec.getClass().getSimpleName() + ".class) before saving (and before loading)"));
+        ObjectNode config = JSON.createObjectNode();
+        try {
+            for (RecordComponent c : spec.getClass().getRecordComponents()) {
+                config.set(c.getName(), JSON.valueToTree(c.getAccessor().invoke(spec)));
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("cannot read the components of " + spec, e);
+        }
+        ObjectNode node = JSON.createObjectNode().put("type", type);
+        node.set("config", config);
+        return node;
     }
 
     /**
@@ -110,16 +141,16 @@ public final class ModelConfigJson {
     }
 
     private static RecurrentSpec readRecurrent(Fields f) throws IOException {
-        String type = f.text("type");
-        if (type.equals("stacked")) {
-            Fields c = f.object("cell");
-            RecurrentSpec cell = readRecurrent(c);
-            if (!(cell instanceof RecurrentCellSpec cellSpec)) {
-                throw new IOException(c.where + " must be a cell (rnn, lstm or gru), not a stack");
-            }
-            return f.build(() -> new StackedRnn(cellSpec, f.integer("layers"), f.bool("bidirectional"),
+        if (f.text("type").equals("stacked")) {
+            CellSpec cell = readCell(f.object("cell"));
+            return f.build(() -> new StackedRnn(cell, f.integer("layers"), f.bool("bidirectional"),
                     f.constant("merge", StackedRnn.Merge.class), f.number("dropout"), f.longInteger("seed")));
         }
+        return RecurrentLayer.of(readCell(f));
+    }
+
+    private static CellSpec readCell(Fields f) throws IOException {
+        String type = f.text("type");
         return f.build(() -> switch (type) {
             case "rnn" -> new VanillaRnn(f.integer("input_size"), f.integer("hidden_size"),
                     f.constant("activation", Activation.class), f.bool("bias"),
@@ -131,13 +162,42 @@ public final class ModelConfigJson {
             case "gru" -> new Gru(f.integer("input_size"), f.integer("hidden_size"), f.bool("bias"),
                     f.constant("input_init", WeightInit.class), f.constant("recurrent_init", WeightInit.class),
                     f.bool("fused"));
-            default -> throw new IOException(f.where + ".type is '" + type + "'; expected rnn, lstm, gru or stacked");
+            case "stacked" -> throw new IOException(f.where + " must be a cell, not a stack");
+            default -> readUserCell(f, type);
         });
+    }
+
+    private static CellSpec readUserCell(Fields f, String type) throws IOException {
+        Class<? extends CellSpec> spec = CellTypes.classOf(type).orElseThrow(() -> new IOException(f.where
+                + ".type is '" + type + "': not a built-in cell (" + CellTypes.BUILT_IN + ") nor a registered one "
+                + CellTypes.registered() + "; call CellTypes.register(\"" + type + "\", YourCellSpec.class) before "
+                + "loading"));
+        Fields config = f.object("config");
+        RecordComponent[] components = spec.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            JsonNode value = config.field(components[i].getName());
+            try {
+                values[i] = JSON.treeToValue(value, types[i]);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(config.where + "." + components[i].getName() + " must be a "
+                        + types[i].getSimpleName() + " but is " + value);
+            }
+        }
+        try {
+            return spec.getDeclaredConstructor(types).newInstance(values);
+        } catch (InvocationTargetException e) {
+            throw new IOException(f.where + " is invalid: " + e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(f.where + ": cannot construct " + spec.getName() + " (" + e + ")", e);
+        }
     }
 
     /** Typed field access whose errors name the JSON path. */
     private record Fields(JsonNode node, String where) {
-        private JsonNode field(String name) throws IOException {
+        JsonNode field(String name) throws IOException {
             JsonNode v = node.get(name);
             if (v == null || v.isNull()) {
                 throw new IOException(where + "." + name + " is missing");

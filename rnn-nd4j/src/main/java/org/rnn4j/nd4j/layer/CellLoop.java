@@ -1,18 +1,16 @@
 package org.rnn4j.nd4j.layer;
 
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Cell;
 import org.rnn4j.api.Checks;
-import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Backend;
-import org.rnn4j.nd4j.cell.CellSpec;
+import org.rnn4j.nd4j.internal.Backend;
+import org.rnn4j.nd4j.internal.Inputs;
 
 /**
  * Runs any {@link Cell} over a sequence, one {@code forward} call per step, and backpropagates through time one
@@ -25,37 +23,6 @@ public final class CellLoop implements SequenceLayer {
     public CellLoop(Cell cell) {
         Backend.ensureReady();
         this.cell = Checks.notNull(cell, "cell");
-    }
-
-    /** A {@link RecurrentSpec} that builds a {@code CellLoop} over the cells of {@code cellSpec}. */
-    public static RecurrentSpec spec(CellSpec cellSpec) {
-        Checks.notNull(cellSpec, "cellSpec");
-        return new RecurrentSpec() {
-            @Override
-            public int inputSize() {
-                return cellSpec.inputSize();
-            }
-
-            @Override
-            public int outputSize() {
-                return cellSpec.outputSize();
-            }
-
-            @Override
-            public ParameterLayout layout() {
-                return cellSpec.layout();
-            }
-
-            @Override
-            public void initialize(Parameters parameters, SplittableRandom random) {
-                cellSpec.initialize(parameters, random);
-            }
-
-            @Override
-            public SequenceLayer create(Parameters parameters, Parameters gradients) {
-                return new CellLoop(cellSpec.createCell(parameters, gradients));
-            }
-        };
     }
 
     public Cell cell() {

@@ -1,13 +1,15 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Activation;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
-import org.rnn4j.nd4j.Activations;
-import org.rnn4j.nd4j.Buffers;
+import org.rnn4j.nd4j.internal.Activations;
+import org.rnn4j.nd4j.internal.Buffers;
+import org.rnn4j.nd4j.internal.GemmSlots;
+import org.rnn4j.nd4j.internal.Inputs;
+import org.rnn4j.nd4j.internal.ParameterOwner;
 
 /**
  * {@link Dense} over a {@code [rows, inputSize]} matrix. A sequence {@code [T, B, F]} goes through it as its

@@ -1,11 +1,11 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
+import org.rnn4j.nd4j.internal.ParameterOwner;
 
 /**
  * {@link Embedding} over token ids {@code [T, B]}: the forward pass is one row gather; the backward pass adds each

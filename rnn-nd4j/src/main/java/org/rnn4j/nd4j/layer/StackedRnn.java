@@ -5,10 +5,11 @@ import org.rnn4j.api.Checks;
 import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
-import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.cell.CellSpec;
 
 /**
- * Several recurrent layers stacked, each optionally bidirectional, like PyTorch's {@code nn.RNN/LSTM/GRU(...,
+ * Several recurrent layers of any cell ({@link CellSpec}: built-in or yours) stacked, each optionally bidirectional,
+ * like PyTorch's {@code nn.RNN/LSTM/GRU(...,
  * num_layers, bidirectional, dropout)}:
  * <pre>
  *   x → layer 0 (forward ‖ reverse) → dropout → layer 1 (forward ‖ reverse) → ... → outputs
@@ -28,7 +29,7 @@ import org.rnn4j.nd4j.cell.RecurrentCellSpec;
  * </ul>
  * Defaults: one layer, unidirectional, concat, no dropout, seed 0.
  */
-public record StackedRnn(RecurrentCellSpec cell, int layers, boolean bidirectional, Merge merge, double dropout,
+public record StackedRnn(CellSpec cell, int layers, boolean bidirectional, Merge merge, double dropout,
                          long seed) implements RecurrentSpec {
     /** How the two directions' outputs combine. */
     public enum Merge { CONCAT, SUM }
@@ -43,10 +44,18 @@ public record StackedRnn(RecurrentCellSpec cell, int layers, boolean bidirection
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1) but is " + dropout);
         }
+        if (layers > 1) {
+            try {
+                cell.withInputSize(bidirectional && merge == Merge.CONCAT ? 2 * cell.outputSize() : cell.outputSize());
+            } catch (UnsupportedOperationException e) {
+                throw new IllegalArgumentException("cell must implement withInputSize(int) to be stacked " + layers
+                        + " layers deep: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Starts a stack of {@code cell} (whose input size is the stack's input size). */
-    public static Builder builder(RecurrentCellSpec cell) {
+    public static Builder builder(CellSpec cell) {
         return new Builder(cell);
     }
 
@@ -62,11 +71,11 @@ public record StackedRnn(RecurrentCellSpec cell, int layers, boolean bidirection
     /** The size of each step's output: {@code 2H} for a bidirectional concat, else {@code H}. */
     @Override
     public int outputSize() {
-        return bidirectional && merge == Merge.CONCAT ? 2 * cell.hiddenSize() : cell.hiddenSize();
+        return bidirectional && merge == Merge.CONCAT ? 2 * cell.outputSize() : cell.outputSize();
     }
 
     /** The cell of layer {@code k}: the first reads the input, the others the layer below's output. */
-    public RecurrentCellSpec layerCell(int k) {
+    public CellSpec layerCell(int k) {
         return k == 0 ? cell : cell.withInputSize(outputSize());
     }
 
@@ -101,14 +110,14 @@ public record StackedRnn(RecurrentCellSpec cell, int layers, boolean bidirection
     }
 
     public static final class Builder {
-        private final RecurrentCellSpec cell;
+        private final CellSpec cell;
         private int layers = DEFAULT_LAYERS;
         private boolean bidirectional;
         private Merge merge = DEFAULT_MERGE;
         private double dropout;
         private long seed;
 
-        private Builder(RecurrentCellSpec cell) {
+        private Builder(CellSpec cell) {
             this.cell = cell;
         }
 

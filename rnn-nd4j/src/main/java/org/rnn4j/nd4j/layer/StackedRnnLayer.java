@@ -1,6 +1,5 @@
 package org.rnn4j.nd4j.layer;
 
-import org.rnn4j.nd4j.ParameterOwner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -8,8 +7,12 @@ import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.engine.FusedRecurrentLayer;
+import org.rnn4j.nd4j.internal.Inputs;
+import org.rnn4j.nd4j.internal.ParameterOwner;
+import org.rnn4j.nd4j.internal.Stepper;
 
-/** The {@link SequenceLayer} of a {@link StackedRnn}: one layer per (layer, direction), each fused. */
+/** The {@link SequenceLayer} of a {@link StackedRnn}: one {@link RecurrentLayer} per (layer, direction). */
 public final class StackedRnnLayer extends ParameterOwner implements SequenceLayer {
     private final StackedRnn spec;
     private final SequenceLayer[][] layers;
@@ -24,7 +27,7 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
         for (int k = 0; k < spec.layers(); k++) {
             for (int d = 0; d < spec.directions(); d++) {
                 String prefix = StackedRnn.prefix(k, d);
-                layers[k][d] = spec.layerCell(k).create(parameters.part(prefix), gradients.part(prefix));
+                layers[k][d] = RecurrentLayer.of(spec.layerCell(k)).create(parameters.part(prefix), gradients.part(prefix));
             }
         }
         this.dropout = spec.dropout() > 0 ? new Dropout(spec.dropout(), spec.seed()) : null;
@@ -93,7 +96,7 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
         Inputs.gradient(outputGradients, "outputGradients", "[time, batch, outputSize]", dataType(),
                 steps, batch, outputSize());
         Inputs.state(finalStateGradient, "finalStateGradient", stateArity(), batch, hiddenSize(), dataType());
-        long hidden = spec.cell().hiddenSize();
+        long width = spec.cell().outputSize(); // one direction's outputs
         INDArray d = outputGradients == null ? null : Inputs.contiguous(outputGradients); // null: zero
         INDArray[] initialGradients = new INDArray[stateArity()];
         for (int k = spec.layers() - 1; k >= 0; k--) {
@@ -103,8 +106,8 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
             INDArray dForward = d;
             INDArray dReverse = d;
             if (d != null && spec.bidirectional() && spec.merge() == StackedRnn.Merge.CONCAT) {
-                dForward = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, hidden)).dup('c');
-                dReverse = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(hidden, 2 * hidden))
+                dForward = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, width)).dup('c');
+                dReverse = d.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(width, 2 * width))
                         .dup('c');
             }
             if (k == 0 && !inputGradients) {

@@ -3,7 +3,7 @@ package org.rnn4j.nd4j.loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
-import org.rnn4j.nd4j.HostArray;
+import org.rnn4j.nd4j.internal.HostArray;
 
 /**
  * A loss that is a sum of per-element terms {@code ℓ(p, t)} over predictions and targets of one shape; the mean

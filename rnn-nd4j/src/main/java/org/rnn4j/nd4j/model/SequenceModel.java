@@ -13,22 +13,24 @@ import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.Backend;
-import org.rnn4j.nd4j.Buffers;
-import org.rnn4j.nd4j.ReshapeSlots;
+import org.rnn4j.nd4j.cell.CellSpec;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.internal.Backend;
+import org.rnn4j.nd4j.internal.Buffers;
+import org.rnn4j.nd4j.internal.ReshapeSlots;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
 import org.rnn4j.nd4j.layer.Dropout;
-import org.rnn4j.nd4j.layer.StackedRnn;
-import org.rnn4j.nd4j.layer.StackedRnnLayer;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.EmbeddingLayer;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.layer.StackedRnnLayer;
 
 /**
- * A recurrent layer (any {@link RecurrentSpec}: a cell, a {@link org.rnn4j.nd4j.layer.StackedRnn}, a
- * {@link org.rnn4j.nd4j.layer.CellLoop} of your cell) followed by an optional dense head, applied at every step or at
+ * A recurrent layer (any {@link RecurrentSpec}: a cell, built-in or yours, as a {@link RecurrentLayer}, or a
+ * {@link org.rnn4j.nd4j.layer.StackedRnn} of one) followed by an optional dense head, applied at every step or at
  * the last step only:
  * <pre>
  *   input [T, B, I] → recurrent → [T, B, H] → (ALL_STEPS: every step | LAST_STEP: step T-1 → [B, H]) → head
@@ -137,12 +139,14 @@ public final class SequenceModel implements Model {
     private boolean lastStepIsFinalState() {
         RecurrentSpec spec = config.recurrent();
         return outputMode == OutputMode.LAST_STEP && finalHiddenParts().length == 1
-                && (spec instanceof RecurrentCellSpec || spec instanceof StackedRnn);
+                && (spec instanceof RecurrentLayer layer && layer.cell() instanceof RecurrentCellSpec
+                || spec instanceof StackedRnn stack && stack.cell() instanceof RecurrentCellSpec);
     }
 
     /** Directions × hidden size of the top layer: the width of {@link OutputMode#FINAL_HIDDEN} features. */
     private static int finalHiddenSize(RecurrentSpec spec) {
-        return spec instanceof StackedRnn s ? s.directions() * s.cell().hiddenSize() : spec.outputSize();
+        return spec instanceof StackedRnn s ? s.directions() * s.cell().hiddenSize()
+                : spec instanceof RecurrentLayer layer ? layer.cell().hiddenSize() : spec.outputSize();
     }
 
     /** Indices into the recurrent state of the top layer's hidden state, one per direction. */
@@ -253,7 +257,7 @@ public final class SequenceModel implements Model {
             dOutputs = trainingViews.reshape(1, dFeatures, steps, batch, recurrent.outputSize());
         } else if (outputMode == OutputMode.FINAL_HIDDEN || lastStepIsFinalState()) {
             // no [T, B, H] gradient of zeros: the layers take the gradient at each sequence's last valid step as
-            // their final-state gradient (config A training, one thread, alternating: 93-96 -> 84-91 ms per iteration)
+            // their final-state gradient, which saves the layers a pass over T·B·H zeros
             dOutputs = null;
             INDArray[] parts = new INDArray[recurrent.stateArity()];
             long hidden = recurrent.hiddenSize();
@@ -444,6 +448,12 @@ public final class SequenceModel implements Model {
 
         public Builder recurrent(RecurrentSpec recurrent) {
             this.recurrent = recurrent;
+            return this;
+        }
+
+        /** One layer of {@code cell} (built-in or yours): {@code recurrent(RecurrentLayer.of(cell))}. */
+        public Builder recurrent(CellSpec cell) {
+            this.recurrent = RecurrentLayer.of(Checks.notNull(cell, "recurrent"));
             return this;
         }
 

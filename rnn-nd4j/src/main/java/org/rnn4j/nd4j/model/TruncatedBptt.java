@@ -7,7 +7,7 @@ import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
 import org.rnn4j.api.Optimizer;
 import org.rnn4j.api.State;
-import org.rnn4j.nd4j.layer.Inputs;
+import org.rnn4j.nd4j.internal.Inputs;
 
 /**
  * Truncated backpropagation through time over long sequences, as Deeplearning4j's {@code tBPTTForwardLength} /

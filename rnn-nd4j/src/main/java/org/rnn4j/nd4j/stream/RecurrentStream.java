@@ -1,16 +1,16 @@
 package org.rnn4j.nd4j.stream;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.nd4j.internal.Inputs;
+import org.rnn4j.nd4j.internal.Stepper;
 import org.rnn4j.nd4j.layer.DenseLayer;
-import org.rnn4j.nd4j.layer.FusedRecurrentLayer;
-import org.rnn4j.nd4j.layer.Inputs;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.layer.StackedRnnLayer;
-import org.rnn4j.nd4j.layer.Stepper;
 
 /**
  * Stateful inference over a sequence that arrives a step or a chunk at a time: the state after each call is carried
@@ -45,8 +45,7 @@ public final class RecurrentStream {
         }
         this.head = head;
         this.batch = Checks.positive(Math.toIntExact(batch), "batch");
-        this.stepper = layer instanceof FusedRecurrentLayer fused ? fused.stepper(batch)
-                : layer instanceof StackedRnnLayer stack ? stack.stepper(batch) : null;
+        this.stepper = RecurrentLayer.stepper(layer, batch);
     }
 
     /** One step: {@code x} is {@code [batch, inputSize]}; returns {@code [batch, outputSize]} (new). */

@@ -30,7 +30,6 @@ import org.rnn4j.api.Activation;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.VanillaRnn;
-import org.rnn4j.nd4j.layer.CellLoop;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.StackedRnn;
@@ -170,15 +169,6 @@ class ModelArchiveTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
-    }
-
-    @Test
-    void aUserCellHasNoJsonForm() {
-        SequenceModel m = SequenceModel.builder()
-                .recurrent(CellLoop.spec(Gru.builder(2, 3).fused(false).build())).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelArchive.save(dir.resolve("x"), m));
-        assertTrue(e.getMessage().contains("SafeTensors"), e.getMessage());
     }
 
     private Path rewrite(String entry, UnaryOperator<String> edit) throws IOException {

@@ -19,7 +19,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.cell.CellKind;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.engine.FusedRecurrentLayer;
 import org.rnn4j.testkit.GradientCheck;
 
 /** Every built-in cell, fused and as a reference loop: gradients, equality, masking. */
@@ -64,7 +66,7 @@ class RecurrentLayerTest {
         RecurrentCellSpec spec = kind.spec(INPUT, HIDDEN, fused);
         Parameters p = randomParameters(spec, 7);
         Parameters g = p.zerosLike();
-        SequenceLayer layer = spec.create(p, g);
+        SequenceLayer layer = RecurrentLayer.of(spec).create(p, g);
         INDArray x = Nd4j.rand(DataType.DOUBLE, steps, batch, INPUT).subi(0.5).muli(2);
         State initial = withInitial ? randomState(spec, batch) : null;
         INDArray r = Nd4j.rand(DataType.DOUBLE, steps, batch, HIDDEN).subi(0.5);
@@ -106,8 +108,8 @@ class RecurrentLayerTest {
         Parameters p = randomParameters(spec, 3);
         Parameters gFused = p.zerosLike();
         Parameters gLoop = p.zerosLike();
-        SequenceLayer fused = spec.create(p, gFused);
-        SequenceLayer loop = spec.withFused(false).create(p, gLoop);
+        SequenceLayer fused = RecurrentLayer.of(spec).create(p, gFused);
+        SequenceLayer loop = RecurrentLayer.of(spec.withFused(false)).create(p, gLoop);
         assertTrue(fused instanceof FusedRecurrentLayer);
         assertTrue(loop instanceof CellLoop);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 7, 5, 5).subi(0.5);
@@ -136,7 +138,7 @@ class RecurrentLayerTest {
         RecurrentCellSpec spec = kind.spec(INPUT, HIDDEN, true);
         Parameters p = randomParameters(spec, 5);
         Parameters gBatch = p.zerosLike();
-        SequenceLayer layer = spec.create(p, gBatch);
+        SequenceLayer layer = RecurrentLayer.of(spec).create(p, gBatch);
         int[] lengths = {2, 6, 4};
         INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 3, INPUT);
         State initial = randomState(spec, 3);
@@ -148,7 +150,7 @@ class RecurrentLayerTest {
         SequenceLayer.Gradient gb = layer.backward(batched, dOut, dFinal);
 
         Parameters gAlone = p.zerosLike();
-        SequenceLayer alone = spec.create(p, gAlone);
+        SequenceLayer alone = RecurrentLayer.of(spec).create(p, gAlone);
         for (int b = 0; b < 3; b++) {
             int len = lengths[b];
             INDArray xb = x.get(NDArrayIndex.interval(0, len), NDArrayIndex.interval(b, b + 1), NDArrayIndex.all());
@@ -182,7 +184,7 @@ class RecurrentLayerTest {
     void lengthsChangeTheResult(CellKind kind) {
         RecurrentCellSpec spec = kind.spec(INPUT, HIDDEN, true);
         Parameters p = randomParameters(spec, 9);
-        SequenceLayer layer = spec.create(p, p.zerosLike());
+        SequenceLayer layer = RecurrentLayer.of(spec).create(p, p.zerosLike());
         INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 2, INPUT);
         State full = layer.forward(x, null, null).finalState();
         State masked = layer.forward(x, new int[] {5, 3}, null).finalState();
@@ -198,8 +200,8 @@ class RecurrentLayerTest {
         Parameters p = randomParameters(spec, 13);
         Parameters gTraining = p.zerosLike();
         Parameters gFresh = p.zerosLike();
-        SequenceLayer training = spec.create(p, gTraining);
-        SequenceLayer fresh = spec.create(p, gFresh);
+        SequenceLayer training = RecurrentLayer.of(spec).create(p, gTraining);
+        SequenceLayer fresh = RecurrentLayer.of(spec).create(p, gFresh);
         for (int[] lengths : new int[][] {{3, 5, 2}, null, {5, 1, 4}, null, {2, 2, 2}}) {
             INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3, INPUT);
             State initial = randomState(spec, 3);

@@ -25,8 +25,8 @@ class SequenceLayerInputTest {
         Parameters p32 = Parameters.zeros(spec.layout(), DataType.FLOAT);
         p32.flat().assign(p64.flat().castTo(DataType.FLOAT));
         INDArray x64 = Nd4j.rand(DataType.DOUBLE, 6, 2, 3);
-        INDArray y64 = spec.create(p64, p64.zerosLike()).forward(x64, null).outputs();
-        INDArray y32 = spec.create(p32, p32.zerosLike()).forward(x64.castTo(DataType.FLOAT), null).outputs();
+        INDArray y64 = RecurrentLayer.of(spec).create(p64, p64.zerosLike()).forward(x64, null).outputs();
+        INDArray y32 = RecurrentLayer.of(spec).create(p32, p32.zerosLike()).forward(x64.castTo(DataType.FLOAT), null).outputs();
         assertEquals(DataType.FLOAT, y32.dataType());
         assertTrue(y64.castTo(DataType.FLOAT).equalsWithEps(y32, 1e-5));
     }
@@ -35,7 +35,7 @@ class SequenceLayerInputTest {
     void rejectsBadInputBeforeComputing() {
         VanillaRnn spec = VanillaRnn.builder(3, 4).build();
         Parameters p = Parameters.zeros(spec.layout(), DataType.FLOAT);
-        SequenceLayer layer = spec.create(p, p.zerosLike());
+        SequenceLayer layer = RecurrentLayer.of(spec).create(p, p.zerosLike());
         assertMessage(() -> layer.forward(null, null), "input must not be null");
         assertMessage(() -> layer.forward(Nd4j.zeros(DataType.FLOAT, 2, 3), null),
                 "input must have shape [time, batch, inputSize] = [*, *, 3] but has shape [2, 3] (rank 2)");
@@ -61,12 +61,12 @@ class SequenceLayerInputTest {
                 "lengths[1] must be in [1, 2] (the time dimension of input) but is 3");
         assertMessage(() -> layer.forward(Nd4j.zeros(DataType.FLOAT, 2, 2, 3), new int[] {0, 2}, null),
                 "lengths[0] must be in [1, 2] (the time dimension of input) but is 0");
-        SequenceLayer lstm = org.rnn4j.nd4j.cell.Lstm.builder(3, 4).build().create(
+        SequenceLayer lstm = RecurrentLayer.of(org.rnn4j.nd4j.cell.Lstm.builder(3, 4).build()).create(
                 Parameters.zeros(org.rnn4j.nd4j.cell.Lstm.builder(3, 4).build().layout(), DataType.FLOAT),
                 Parameters.zeros(org.rnn4j.nd4j.cell.Lstm.builder(3, 4).build().layout(), DataType.FLOAT));
         assertMessage(() -> lstm.forward(Nd4j.zeros(DataType.FLOAT, 2, 2, 3),
                 State.of(Nd4j.zeros(DataType.FLOAT, 2, 4))), "initial must have 2 part(s) but has 1");
-        SequenceLayer other = spec.create(p, p.zerosLike());
+        SequenceLayer other = RecurrentLayer.of(spec).create(p, p.zerosLike());
         assertMessage(() -> other.backward(tr, null, null), "trace must come from this layer's forward");
     }
 

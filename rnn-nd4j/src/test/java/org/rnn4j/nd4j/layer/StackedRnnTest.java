@@ -24,6 +24,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.cell.CellKind;
+import org.rnn4j.nd4j.engine.FusedRecurrentLayer;
 import org.rnn4j.testkit.GradientCheck;
 
 class StackedRnnTest {
@@ -105,7 +107,7 @@ class StackedRnnTest {
         p.flat().muli(0.3); // keep 128-unit sums away from saturation, where every gradient is tiny
         SequenceLayer fast = fused.create(p, p.zerosLike());
         SequenceLayer slow = reference.create(p, p.zerosLike());
-        if (org.rnn4j.nd4j.Backend.threads() > 1) {
+        if (org.rnn4j.nd4j.internal.Backend.threads() > 1) {
             assertEquals(2, ((FusedRecurrentLayer) ((StackedRnnLayer) fast).layer(1, 1)).partitions());
         }
         int[] lengths = {4, 2, 5};

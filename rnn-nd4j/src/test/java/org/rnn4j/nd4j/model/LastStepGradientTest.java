@@ -13,8 +13,8 @@ import org.rnn4j.api.State;
 import org.rnn4j.nd4j.cell.CellSpec;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
-import org.rnn4j.nd4j.layer.CellLoop;
 import org.rnn4j.nd4j.layer.Dense;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.testkit.GradientCheck;
@@ -34,9 +34,9 @@ class LastStepGradientTest {
     void gradientsMatchFiniteDifferences() {
         RecurrentCellSpec gru = Gru.builder(2, 3).fused(false).build();
         for (SequenceModel m : new SequenceModel[] {
-            model(Gru.builder(2, 3).build()),
+            model(RecurrentLayer.of(Gru.builder(2, 3).build())),
             model(StackedRnn.builder(Gru.builder(2, 3).build()).layers(2).build()),
-            model(CellLoop.spec(new DoubledOutput(gru)))}) {
+            model(RecurrentLayer.of(new DoubledOutput(gru)))}) {
             Loss loss = new MeanSquaredError();
             m.computeGradients(INPUT, LENGTHS, TARGETS, loss);
             INDArray analytic = m.gradients().flat().dup();

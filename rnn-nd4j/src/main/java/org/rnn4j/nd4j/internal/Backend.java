@@ -1,0 +1,173 @@
+package org.rnn4j.nd4j.internal;
+
+import java.util.Optional;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts ND4J's backend once and turns a failure into one clear message. Without it, a CUDA build on a machine
+ * without a usable GPU fails deep inside the first array operation with an unrelated native error.
+ *
+ * <p>It also chooses the OpenMP thread count of ND4J's own (non-BLAS) loops on the CPU: unless the environment sets
+ * {@code OMP_NUM_THREADS}, or the system property {@value #OMP_THREADS_PROPERTY} asks for a number, it is 1.
+ * ND4J's default (one OpenMP thread per core, spinning between ops) oversubscribes small machines, and RNN kernels
+ * make many small calls, which gain nothing from more threads; matrix products keep BLAS's own thread pool.
+ *
+ * <p>And it holds rnn4j's own thread count, {@value #THREADS_PROPERTY} (default: the number of cores): the most
+ * threads that one pass of a fused layer splits its work over. A pass uses fewer when its layer is small: one per
+ * {@code PartitionRunner.MIN_UNITS} hidden units, or (passes without trace) one per
+ * {@code JoinedLstmSteps.MIN_GROUP_ROWS} batch rows. When it is above 1, BLAS is set to one thread: those threads
+ * call BLAS at the same time, and BLAS's own pool on top of them oversubscribes the cores.
+ *
+ * <p>At start-up it logs once, at INFO, what the host gives ({@link HostReport}), and a WARN when OpenBLAS runs a
+ * core far below the CPU's.
+ */
+public final class Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
+    /** Overrides the OpenMP thread count rnn4j sets when {@code OMP_NUM_THREADS} is not in the environment. */
+    public static final String OMP_THREADS_PROPERTY = "rnn4j.ompThreads";
+    /** The most threads one pass of a fused layer uses; 1 turns rnn4j's own threading off. */
+    public static final String THREADS_PROPERTY = "rnn4j.threads";
+    private static final int THREADS = threads(System.getProperty(THREADS_PROPERTY),
+            Runtime.getRuntime().availableProcessors());
+    private static volatile boolean ready;
+
+    private Backend() {
+    }
+
+    /**
+     * Loads the backend if needed. Every layer and model calls this when built.
+     *
+     * @throws IllegalStateException if ND4J's backend cannot start, with what it needs
+     */
+    public static void ensureReady() {
+        if (ready) {
+            return;
+        }
+        synchronized (Backend.class) {
+            if (ready) {
+                return;
+            }
+            int vectorBits = VectorSupport.bits(); // rejects a bad rnn4j.vectorBits before anything starts
+            try {
+                Nd4j.zeros(1).addi(1);
+                LOG.debug("ND4J backend {} ready", Nd4j.getBackend().getClass().getSimpleName());
+            } catch (Throwable t) {
+                throw new IllegalStateException(explain(t), t);
+            }
+            if (Nd4j.getEnvironment().isCPU()) {
+                chooseOmpThreads();
+                if (THREADS > 1) {
+                    Nd4j.factory().blas().setMaxThreads(1);
+                    LOG.debug("BLAS threads: 1 (rnn4j runs up to {} threads per pass)", THREADS);
+                }
+                reportHost(vectorBits);
+            }
+            ready = true;
+        }
+    }
+
+    private static void reportHost(int vectorBits) {
+        Optional<HostReport.Cpu> cpu = HostReport.Cpu.ofThisHost();
+        String coretype = System.getenv("OPENBLAS_CORETYPE");
+        LOG.info(HostReport.describe(HostReport.nativeBuild(HostReport.loadedLibraries()),
+                HostReport.blasCore(coretype, cpu), vectorBits, VectorSupport.hardwareBits(),
+                VectorSupport.modulePresent() && VectorSupport.productKernelFits(), THREADS,
+                Runtime.getRuntime().availableProcessors()));
+        HostReport.blasWarning(coretype, cpu).ifPresent(LOG::warn);
+        if (vectorBits > VectorSupport.hardwareBits()) {
+            LOG.warn("{}={} asks for wider vectors than this CPU has ({} bits): the Vector API computes them in Java, "
+                    + "many times slower (meant for tests)", VectorSupport.BITS_PROPERTY, vectorBits,
+                    VectorSupport.hardwareBits());
+        }
+    }
+
+    private static void chooseOmpThreads() {
+        int threads = ompThreads(System.getProperty(OMP_THREADS_PROPERTY), System.getenv("OMP_NUM_THREADS"));
+        if (threads == 0) {
+            return;
+        }
+        try { // through reflection: the native API is the backend's, and rnn-nd4j compiles against nd4j-api only
+            Object holder = Class.forName("org.nd4j.nativeblas.NativeOpsHolder").getMethod("getInstance").invoke(null);
+            Object ops = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
+            ops.getClass().getMethod("setOmpNumThreads", int.class).invoke(ops, threads);
+            // libnd4j's own parallel loops (native transforms such as sigmoid on large arrays) take their thread
+            // count, maxMasterThreads, from OMP_NUM_THREADS when the library loads, not from the call above: without
+            // the variable they ran extra threads under rnn4j's own. Its maxThreads cannot be lowered at run time in
+            // 1.0.0-M2.1 (the setter leaves it), and the loops do not read it.
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            LOG.debug("OpenMP threads of ND4J's loops and its thread pool: {}", threads);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("could not set ND4J's OpenMP threads ({}); set OMP_NUM_THREADS=1 on small machines", e.toString());
+        }
+    }
+
+    /** rnn4j's threads per pass ({@value #THREADS_PROPERTY}, read once). */
+    public static int threads() {
+        return THREADS;
+    }
+
+    /** The thread count from the property's value (null: the default for this many cores). */
+    static int threads(String property, int cores) {
+        if (property == null) {
+            return Math.max(1, cores);
+        }
+        try {
+            int threads = Integer.parseInt(property.strip());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(THREADS_PROPERTY + " must be a positive integer but is '" + property + "'");
+    }
+
+    /**
+     * The OpenMP thread count to set: the property's value, else 1 when the environment does not set
+     * {@code OMP_NUM_THREADS}, else 0 (leave OpenMP as the user configured it).
+     */
+    static int ompThreads(String property, String environment) {
+        if (property == null) {
+            return environment == null ? 1 : 0;
+        }
+        try {
+            int threads = Integer.parseInt(property.strip());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(OMP_THREADS_PROPERTY + " must be a positive integer but is '" + property
+                + "'");
+    }
+
+    static String explain(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
+        boolean cuda = isOnClasspath("org.nd4j.linalg.jcublas.JCublasBackend");
+        if (cuda) {
+            return "ND4J's CUDA backend could not start (" + cause + "). The rnn4j `cuda` profile uses "
+                    + "nd4j-cuda-11.6 1.0.0-M2.1, which needs the CUDA 11.6 and cuDNN 8.3 libraries on the host "
+                    + "(or ND4J's redist artifact) and an NVIDIA GPU of compute capability 3.7 to 8.6. "
+                    + "Build with the default `cpu` profile to run without a GPU.";
+        }
+        return "ND4J's backend could not start (" + cause + "). rnn4j needs an ND4J backend on the classpath "
+                + "(org.nd4j:nd4j-native with the classifier of this platform, e.g. linux-x86_64) and "
+                + "enough off-heap memory (-Dorg.bytedeco.javacpp.maxbytes).";
+    }
+
+    private static boolean isOnClasspath(String className) {
+        try {
+            Class.forName(className, false, Backend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
