@@ -5,11 +5,11 @@ import org.rnn4j.examples.article.WorkedExample;
 import org.rnn4j.examples.price.PriceDemo;
 import org.rnn4j.examples.sentiment.SentimentDemo;
 import org.rnn4j.examples.sentiment.SentimentPredict;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The launcher: lists the demos; runs the one named, or the sentiment classifier when none is. */
-@Command(name = "rnn4j-demos", mixinStandardHelpOptions = true,
+@Command(name = "rnn4j-demos", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "rnn4j demos. Without a demo name, runs sentiment.",
         subcommands = {SentimentDemo.class, SentimentPredict.class, PriceDemo.class, WorkedExample.class,
             SimpleRnnTraining.class})

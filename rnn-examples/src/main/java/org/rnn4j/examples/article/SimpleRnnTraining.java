@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
 import org.rnn4j.api.Optimizer;
+import org.rnn4j.examples.DemoVersion;
 import org.rnn4j.examples.data.PriceSeries;
 import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
  * and one sequence per step, PyTorch's per-step {@code MSELoss()} summed over steps is {@code MSE(SUM)}), and one SGD
  * step follows each sequence.
  */
-@Command(name = "simple-rnn", mixinStandardHelpOptions = true,
+@Command(name = "simple-rnn", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "Trains the article's SimpleRNN with its train loop on daily DAX closes.")
 public final class SimpleRnnTraining implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "passes over the sequences (default: ${DEFAULT-VALUE})")

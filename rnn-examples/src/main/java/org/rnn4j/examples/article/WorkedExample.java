@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Activation;
+import org.rnn4j.examples.DemoVersion;
 import org.rnn4j.nd4j.cell.VanillaRnn;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.model.SequenceModel;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
  * {@code o_t = σ(W_ho·h_t)} with the article's inputs and weights. The article prints other numbers, which do not
  * follow from its own formulas; this prints both.
  */
-@Command(name = "worked-example", mixinStandardHelpOptions = true,
+@Command(name = "worked-example", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "The article's three-step vanilla RNN example: the true values next to the article's.")
 public final class WorkedExample implements Callable<Integer> {
     static final double[][] INPUTS = {{0.1, 0.2}, {0.3, 0.4}, {0.5, 0.6}};

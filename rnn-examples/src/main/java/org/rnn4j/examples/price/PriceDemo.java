@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rnn4j.examples.DemoVersion;
 import org.rnn4j.examples.data.PriceSeries;
 import org.rnn4j.nd4j.eval.RegressionMetrics;
 import org.rnn4j.train.EpochSummary;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code price} demo: next-day (or h-day) forecasts of a real price series against honest baselines. */
-@Command(name = "price", mixinStandardHelpOptions = true,
+@Command(name = "price", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "Trains an LSTM/GRU on windows of daily log returns to forecast a price series (DAX by "
                 + "default) and compares it on the test span with persistence and a moving average; writes PNG plots.")
 public final class PriceDemo implements Callable<Integer> {
@@ -51,14 +52,14 @@ public final class PriceDemo implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "5", description = "early stopping patience on the validation loss "
             + "(default: ${DEFAULT-VALUE})")
     int patience;
-    @Option(names = "--batch-size", defaultValue = "64", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "64", description = "windows per mini-batch (default: ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double learningRate;
     @Option(names = "--moving-average", defaultValue = "5", description = "days in the moving-average baseline "
             + "(default: ${DEFAULT-VALUE})")
     int movingAverage;
-    @Option(names = "--seed", defaultValue = "7", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the initialisation and the batch order (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--out", defaultValue = "rnn4j-output", description = "folder for the plots (default: "
             + "${DEFAULT-VALUE})")

@@ -3,11 +3,12 @@ package org.rnn4j.examples.sentiment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rnn4j.examples.DemoVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code sentiment} demo: trains, compares with the baselines, saves the model. */
-@Command(name = "sentiment", mixinStandardHelpOptions = true,
+@Command(name = "sentiment", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "Trains a GRU/LSTM sentiment classifier on the UCI Sentiment Labelled Sentences and compares "
                 + "it with the majority class and a bag-of-words logistic regression.")
 public final class SentimentDemo implements Callable<Integer> {
@@ -31,7 +32,7 @@ public final class SentimentDemo implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "4", description = "stop after this many epochs without a better "
             + "validation accuracy; 0 never stops early (default: ${DEFAULT-VALUE})")
     int patience;
-    @Option(names = "--batch-size", defaultValue = "32", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "32", description = "sentences per mini-batch (default: ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double learningRate;

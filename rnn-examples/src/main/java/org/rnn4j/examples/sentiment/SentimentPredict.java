@@ -8,12 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rnn4j.examples.DemoVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The {@code sentiment-predict} mode: classifies sentences with a model saved by {@code sentiment}. */
-@Command(name = "sentiment-predict", mixinStandardHelpOptions = true,
+@Command(name = "sentiment-predict", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "Classifies the sentences given as arguments, or one per line on standard input, with the "
                 + "model the sentiment demo saved; prints the probability that each is positive.")
 public final class SentimentPredict implements Callable<Integer> {

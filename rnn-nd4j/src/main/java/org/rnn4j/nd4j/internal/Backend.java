@@ -1,6 +1,11 @@
 package org.rnn4j.nd4j.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,10 @@ public final class Backend {
     public static final String THREADS_PROPERTY = "rnn4j.threads";
     private static final int THREADS = threads(System.getProperty(THREADS_PROPERTY),
             Runtime.getRuntime().availableProcessors());
+    private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
+    /** A shared library the dynamic loader could not find, as an {@code UnsatisfiedLinkError} names it. */
+    private static final Pattern MISSING_LIBRARY =
+            Pattern.compile("(lib[\\w.+-]+\\.so[\\w.]*): cannot open shared object");
     private static volatile boolean ready;
 
     private Backend() {
@@ -50,12 +59,7 @@ public final class Backend {
                 return;
             }
             int vectorBits = VectorSupport.bits(); // rejects a bad rnn4j.vectorBits before anything starts
-            try {
-                Nd4j.zeros(1).addi(1);
-                LOG.debug("ND4J backend {} ready", Nd4j.getBackend().getClass().getSimpleName());
-            } catch (Throwable t) {
-                throw new IllegalStateException(explain(t), t);
-            }
+            startNd4j();
             if (Nd4j.getEnvironment().isCPU()) {
                 chooseOmpThreads();
                 if (THREADS > 1) {
@@ -66,6 +70,41 @@ public final class Backend {
             }
             ready = true;
         }
+    }
+
+    /**
+     * The first ND4J operation, which loads the backend. ND4J's CUDA backend prints the stack trace of a failed
+     * native load to standard error itself (some 36 lines before any message of ours), so while the CUDA backend
+     * loads, standard error is held: replayed as it was if the backend starts, else logged at DEBUG, and the
+     * exception says the real cause in one line (a missing driver or library, which the exception ND4J throws,
+     * "no backend on the classpath", does not).
+     */
+    private static void startNd4j() {
+        boolean cuda = isOnClasspath(CUDA_BACKEND);
+        PrintStream standardError = System.err;
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        if (cuda) {
+            System.setErr(new PrintStream(held, true, StandardCharsets.UTF_8));
+        }
+        Throwable failure = null;
+        try {
+            Nd4j.zeros(1).addi(1);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            if (cuda) {
+                System.setErr(standardError);
+            }
+        }
+        String printed = held.toString(StandardCharsets.UTF_8);
+        if (failure != null) {
+            if (!printed.isEmpty()) {
+                LOG.debug("ND4J printed while its backend failed to load:\n{}", printed);
+            }
+            throw new IllegalStateException(explain(failure, printed, cuda), failure);
+        }
+        standardError.print(printed);
+        LOG.debug("ND4J backend {} ready", Nd4j.getBackend().getClass().getSimpleName());
     }
 
     private static void reportHost(int vectorBits) {
@@ -145,17 +184,29 @@ public final class Backend {
     }
 
     static String explain(Throwable t) {
+        return explain(t, "", isOnClasspath(CUDA_BACKEND));
+    }
+
+    /** The message for a backend that would not start: {@code t} and what ND4J printed meanwhile. */
+    static String explain(Throwable t, String printed, boolean cuda) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
-        boolean cuda = isOnClasspath("org.nd4j.linalg.jcublas.JCublasBackend");
         if (cuda) {
-            return "ND4J's CUDA backend could not start (" + cause + "). The rnn4j `cuda` profile uses "
-                    + "nd4j-cuda-11.6 1.0.0-M2.1, which needs the CUDA 11.6 and cuDNN 8.3 libraries on the host "
-                    + "(or ND4J's redist artifact) and an NVIDIA GPU of compute capability 3.7 to 8.6. "
-                    + "Build with the default `cpu` profile to run without a GPU.";
+            Matcher missing = MISSING_LIBRARY.matcher(printed + "\n" + cause);
+            String reason = !missing.find() ? cause
+                    : missing.group(1).startsWith("libcuda.so") ? missing.group(1) + " not found: no NVIDIA driver"
+                    : missing.group(1) + " not found: the CUDA 11.6 / cuDNN 8.3 libraries are not installed";
+            if (printed.contains("no CUDA-capable device")) {
+                reason = "no CUDA-capable GPU";
+            }
+            return "ND4J's CUDA backend could not start (" + reason + "). The rnn4j `cuda` profile uses "
+                    + "nd4j-cuda-11.6 1.0.0-M2.1, which needs an NVIDIA driver for CUDA 11.6 or newer, the CUDA 11.6 "
+                    + "and cuDNN 8.3 libraries (or ND4J's redist artifact) and a GPU of compute capability 3.7 to "
+                    + "8.6. Build with the default `cpu` profile to run without a GPU; ND4J's own output is logged at "
+                    + "DEBUG (logger " + Backend.class.getName() + ").";
         }
         return "ND4J's backend could not start (" + cause + "). rnn4j needs an ND4J backend on the classpath "
                 + "(org.nd4j:nd4j-native with the classifier of this platform, e.g. linux-x86_64) and "

@@ -1,6 +1,8 @@
 package org.rnn4j.nd4j.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,6 +61,8 @@ public final class SequenceModel implements Model {
      */
     public enum OutputMode { ALL_STEPS, LAST_STEP, FINAL_HIDDEN }
 
+    /** Sequences per pass of {@link #predictVectors} and {@link #predictTokens}. */
+    public static final int JAVA_BATCH = 256;
     public static final OutputMode DEFAULT_OUTPUT_MODE = OutputMode.ALL_STEPS;
     public static final DataType DEFAULT_DATA_TYPE = DataType.FLOAT;
     public static final long DEFAULT_SEED = 0;
@@ -191,6 +195,67 @@ public final class SequenceModel implements Model {
     @Override
     public INDArray predict(INDArray input, int[] lengths) {
         return run(input, lengths, null, false).predictions;
+    }
+
+    /**
+     * Inference over plain Java data: {@code sequences} of feature vectors ({@code [steps][inputSize]} each, of any
+     * lengths), padded and batched inside ({@value #JAVA_BATCH} at a time). Returns one row of predictions per
+     * sequence ({@code [sequences][outputs]}), as {@link #predict} gives for {@link OutputMode#LAST_STEP} and
+     * {@link OutputMode#FINAL_HIDDEN}; each row equals a {@code predict} of that sequence alone to float rounding.
+     * For a classifier whose head outputs logits, {@link Probabilities#of} turns the rows into probabilities.
+     *
+     * @throws IllegalArgumentException naming the sequence and step of a bad input, before anything runs
+     * @throws IllegalStateException    if the model takes token ids or predicts every step
+     */
+    public float[][] predictVectors(List<float[][]> sequences) {
+        if (embedding != null) {
+            throw new IllegalStateException("this model takes token ids (it has an embedding): use predictTokens");
+        }
+        int inputSize = recurrent.inputSize();
+        return predictInBatches(sequences, (from, to) -> PaddedBatch.ofVectors(sequences, from, to, inputSize,
+                dataType()));
+    }
+
+    /**
+     * {@link #predictVectors} for a model with an embedding: {@code sequences} of token ids, each in
+     * {@code [0, vocabularySize)}.
+     */
+    public float[][] predictTokens(List<int[]> sequences) {
+        if (embedding == null) {
+            throw new IllegalStateException("this model takes feature vectors (it has no embedding): use "
+                    + "predictVectors");
+        }
+        Embedding e = embedding.spec();
+        return predictInBatches(sequences, (from, to) -> PaddedBatch.ofTokens(sequences, from, to,
+                e.vocabularySize(), e.paddingId(), dataType()));
+    }
+
+    private interface BatchMaker {
+        PaddedBatch make(int from, int to);
+    }
+
+    private float[][] predictInBatches(List<?> sequences, BatchMaker batches) {
+        Checks.notNull(sequences, "sequences");
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("sequences must not be empty");
+        }
+        if (outputMode == OutputMode.ALL_STEPS) {
+            throw new IllegalStateException("this model predicts every step (OutputMode.ALL_STEPS); predictVectors "
+                    + "and predictTokens return one row per sequence: use predict(input, lengths)");
+        }
+        List<PaddedBatch> padded = new ArrayList<>(); // every batch checked before any runs
+        for (int from = 0; from < sequences.size(); from += JAVA_BATCH) {
+            padded.add(batches.make(from, Math.min(sequences.size(), from + JAVA_BATCH)));
+        }
+        float[][] rows = new float[sequences.size()][];
+        int row = 0;
+        for (PaddedBatch b : padded) {
+            INDArray predictions = predict(b.input(), b.lengths());
+            for (int k = 0; k < b.lengths().length; k++) {
+                rows[row++] = predictions.getRow(k).dup().castTo(DataType.FLOAT).toFloatVector();
+            }
+        }
+        return rows;
     }
 
     /** Inference from {@code initial} (null: zeros); returns the state after the last valid steps. */

@@ -19,6 +19,25 @@ class BackendTest {
         assertTrue(message.contains("org.nd4j:nd4j-native"), message);
     }
 
+    /** Without a driver, one line that names the missing library, not ND4J's "no backend on the classpath". */
+    @Test
+    void aMissingCudaDriverOrLibraryIsNamed() {
+        Throwable ndFourJ = new IllegalStateException(new RuntimeException("Please ensure that you have an nd4j "
+                + "backend on your classpath"));
+        String noDriver = Backend.explain(ndFourJ, "java.lang.UnsatisfiedLinkError: /root/.javacpp/cache/cuda.jar/"
+                + "libjnicudart.so: libcuda.so.1: cannot open shared object file: No such file or directory\n\tat x",
+                true);
+        assertTrue(noDriver.startsWith("ND4J's CUDA backend could not start (libcuda.so.1 not found: no NVIDIA "
+                + "driver)."), noDriver);
+        assertTrue(noDriver.contains("`cpu` profile") && !noDriver.contains("classpath"), noDriver);
+        String noCublas = Backend.explain(ndFourJ, "UnsatisfiedLinkError: libjnind4jcuda.so: libcublas.so.11: "
+                + "cannot open shared object file", true);
+        assertTrue(noCublas.contains("(libcublas.so.11 not found: the CUDA 11.6 / cuDNN 8.3 libraries are not "
+                + "installed)"), noCublas);
+        assertTrue(Backend.explain(ndFourJ, "cudaGetDeviceCount: no CUDA-capable device is detected", true)
+                .contains("(no CUDA-capable GPU)"));
+    }
+
     @Test
     void openMpThreadsDefaultToOneUnlessTheUserChose() {
         assertEquals(1, Backend.ompThreads(null, null), "nothing set: one thread");
