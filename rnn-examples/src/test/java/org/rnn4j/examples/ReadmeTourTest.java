@@ -1,28 +1,18 @@
 package org.rnn4j.examples;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
-import org.rnn4j.nd4j.cell.Gru;
-import org.rnn4j.nd4j.io.ModelArchive;
-import org.rnn4j.nd4j.layer.Embedding;
-import org.rnn4j.nd4j.loss.BinaryCrossEntropyWithLogits;
-import org.rnn4j.nd4j.optim.Adam;
-import org.rnn4j.train.Checkpoint;
-import org.rnn4j.train.Metrics;
-import org.rnn4j.train.Trainer;
-import org.rnn4j.train.TrainingResult;
-import org.rnn4j.train.data.SequenceDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,14 +24,26 @@ import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.VanillaRnn;
+import org.rnn4j.nd4j.io.ModelArchive;
 import org.rnn4j.nd4j.io.PyTorchRnn;
-import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.nd4j.layer.Dense;
+import org.rnn4j.nd4j.layer.Embedding;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.loss.BinaryCrossEntropyWithLogits;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.nd4j.model.SequenceModel;
+import org.rnn4j.nd4j.optim.Adam;
 import org.rnn4j.nd4j.optim.Sgd;
+import org.rnn4j.train.Checkpoint;
+import org.rnn4j.train.Metrics;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingResult;
+import org.rnn4j.train.data.SequenceDataset;
 
-/** Keeps the README's API tour compiling and working: the code between the markers is the README's, verbatim. */
+/**
+ * Keeps the code of the README and docs/ compiling and working: the code between each pair of markers stands
+ * verbatim in README.md or a docs/*.md file.
+ */
 class ReadmeTourTest {
     @Test
     void tourRunsAndLearns() {
@@ -193,8 +195,14 @@ class ReadmeTourTest {
                 .matcher(source);
         assertTrue(m.find());
         String tour = m.group(1).stripIndent().strip();
-        String text = Files.readString(readme);
-        assertTrue(text.contains(tour), "README.md must contain " + marker + " of ReadmeTourTest verbatim:\n" + tour);
+        StringBuilder text = new StringBuilder(Files.readString(readme));
+        try (var docs = Files.list(readme.resolveSibling("docs"))) {
+            for (Path doc : docs.filter(d -> d.toString().endsWith(".md")).sorted().toList()) {
+                text.append('\n').append(Files.readString(doc));
+            }
+        }
+        assertTrue(text.toString().contains(tour), "README.md or docs/*.md must contain " + marker
+                + " of ReadmeTourTest verbatim:\n" + tour);
         assertEquals(-1, tour.indexOf('\t'));
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a pass of a fused layer whose hidden units are split into partitions ({@link FusedBuffers}): a sequence of
+ * Runs a pass of a fused layer whose hidden units are split into partitions ({@code FusedBuffers}): a sequence of
  * stages (a step's work, the projections, the weight gradients), each done by every partition. After the stages
  * whose results another partition reads next ({@link Meetings}), the partitions meet: all finish the stage before
  * any goes on.

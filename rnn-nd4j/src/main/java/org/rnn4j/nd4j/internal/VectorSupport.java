@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
  * Whether the host kernels may use the JDK's Vector API ({@code jdk.incubator.vector}), an incubator module: the JVM
  * has it only when started with {@code --add-modules jdk.incubator.vector}. Without it, or with
  * {@code -D}{@value #PROPERTY}{@code =false}, the fused layers use ND4J's GEMM for the per-step products and the
- * Java and native activations of {@link HostKernels}, which give the same values to float rounding
+ * Java and native activations of {@code HostKernels}, which give the same values to float rounding
  * ({@code VectorKernelsTest}).
  *
  * <p>And which vector width the kernels use, one for all of them, read once: {@value #BITS_PROPERTY} (128, 256 or
@@ -17,7 +17,7 @@ import jdk.incubator.vector.FloatVector;
  * hardware lacks in Java, slowly), and {@code rnn4j.vectorBits=512} on an AVX2 machine is for such tests only.
  *
  * <p>This class touches the module only after checking that it is present, so it loads on every JVM;
- * {@link VectorKernels} and {@link VectorProducts}, which need it, are called only after {@link #enabled()} said yes.
+ * {@code VectorKernels} and {@code VectorProducts} (in the engine), which need it, are called only after {@link #enabled()} said yes.
  */
 public final class VectorSupport {
     /** The system property that switches the Vector API paths off ({@code false}). */
