@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Thousands of training iterations must not grow the heap or the process's resident memory (ND4J's native
  * buffers live outside the heap, so RSS is what shows a native leak). Both are measured once garbage is collected,
  * every 1,000 iterations from 2,000 to 8,000. Resident memory rises while the allocator's arenas and the GC settle
- * and then moves up and down by several MB without a trend (session 3, 16,000 iterations: 241, 247, 247, 253, 264,
+ * and then moves up and down by several MB without a trend (16,000 iterations: 241, 247, 247, 253, 264,
  * 252, 256, 256 MB every 2,000; 248, 250, 260 MB at 2,000, 4,000, 6,000 in another run), so a comparison of two
  * samples is flaky. The test fits a line to the seven samples and requires a slope under 8 KB per iteration (48 MB
  * over the run): leaking any array of 8 KB or more per iteration, or all of an iteration's ~150 small native

@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** One numeric column of a comma-separated price file with a header row, in file order. */
 public final class PriceSeries {
@@ -17,6 +20,50 @@ public final class PriceSeries {
     public static final String BRENT = "/org/rnn4j/examples/data/prices/brent-daily.csv";
 
     private PriceSeries() {
+    }
+
+    /**
+     * The time of each row, for plot axes: dates from a {@code Date} column of ISO dates ({@code 2026-08-18}), decimal
+     * years from a {@code time} column (R's time series, e.g. {@code 1991.496}), else empty.
+     */
+    public static Optional<double[]> decimalYears(InputStream in, String source) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String header = reader.readLine();
+        if (header == null) {
+            return Optional.empty();
+        }
+        List<String> names = Arrays.asList(header.strip().split(","));
+        int date = names.indexOf("Date");
+        int time = names.indexOf("time");
+        if (date < 0 && time < 0) {
+            return Optional.empty();
+        }
+        List<Double> years = new ArrayList<>();
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String cell = line.strip().split(",", -1)[date >= 0 ? date : time].strip();
+            try {
+                if (date >= 0) {
+                    LocalDate d = LocalDate.parse(cell);
+                    years.add(d.getYear() + (d.getDayOfYear() - 1) / (double) d.lengthOfYear());
+                } else {
+                    years.add(Double.parseDouble(cell));
+                }
+            } catch (DateTimeParseException | NumberFormatException e) {
+                return Optional.empty(); // no usable time axis: the plots count trading days instead
+            }
+        }
+        return Optional.of(years.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** {@link #decimalYears} of a classpath resource. */
+    public static Optional<double[]> decimalYearsFromResource(String resource) throws IOException {
+        try (InputStream in = PriceSeries.class.getResourceAsStream(resource)) {
+            return in == null ? Optional.empty() : decimalYears(in, resource);
+        }
     }
 
     /** Reads {@code column} from a classpath resource. */

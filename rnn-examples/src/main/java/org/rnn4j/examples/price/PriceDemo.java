@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.rnn4j.examples.DemoVersion;
 import org.rnn4j.examples.data.PriceSeries;
@@ -91,17 +93,29 @@ public final class PriceDemo implements Callable<Integer> {
                 vsPersistence >= 0.99 ? " (normal for daily prices, which are close to a random walk)" : "");
 
         String stem = file != null ? file.getFileName().toString().replaceFirst("\\.[^.]*$", "") : series;
-        Path forecastPlot = out.resolve("price-" + stem + "-test.png");
-        double[] x = new double[r.testDays().length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.testDays()[i] + horizon;
+        Optional<double[]> years = loadYears();
+        int n = r.testDays().length;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            int day = r.testDays()[i] + horizon; // the day a forecast is for
+            x[i] = years.isPresent() && day < years.get().length ? years.get()[day] : day;
         }
-        Map<String, double[]> lines = new LinkedHashMap<>();
-        lines.put("actual", r.actual());
-        lines.put(cell.toUpperCase(Locale.ROOT) + " forecast", r.network());
-        lines.put("persistence", r.persistence());
-        Plots.lines(forecastPlot, name + ": test span, " + horizon + "-day-ahead forecasts", "trading day", "price",
-                x, lines);
+        String label = cell.toUpperCase(Locale.ROOT);
+        Path forecastPlot = out.resolve("price-" + stem + "-test.png");
+        plot(years.isPresent(), forecastPlot, name + ": test span, " + horizon + "-day-ahead forecasts", "price", x,
+                forecasts(r, label, 0, n));
+        // the last 60 days, where the lines can be told apart, and each forecast's error
+        int from = Math.max(0, n - 60);
+        double[] lastX = Arrays.copyOfRange(x, from, n);
+        Path recentPlot = out.resolve("price-" + stem + "-last60.png");
+        plot(years.isPresent(), recentPlot, name + ": the last " + (n - from) + " test days", "price", lastX,
+                forecasts(r, label, from, n));
+        Map<String, double[]> errors = new LinkedHashMap<>();
+        errors.put(label + " error", difference(r.network(), r.actual(), from, n));
+        errors.put("persistence error", difference(r.persistence(), r.actual(), from, n));
+        Path errorPlot = out.resolve("price-" + stem + "-last60-errors.png");
+        plot(years.isPresent(), errorPlot, name + ": forecast minus actual, the last " + (n - from) + " test days",
+                "error (price units)", lastX, errors);
         Path lossPlot = out.resolve("price-" + stem + "-loss.png");
         int epochsRun = r.training().history().size();
         double[] e = new double[epochsRun];
@@ -115,8 +129,44 @@ public final class PriceDemo implements Callable<Integer> {
         }
         Plots.lines(lossPlot, name + ": loss per epoch (MSE of standardised log returns)", "epoch", "loss", e,
                 Map.of("training", trainLoss, "validation", validationLoss));
-        System.out.printf("plots: %s, %s%n", forecastPlot, lossPlot);
+        System.out.printf("plots: %s, %s, %s, %s%n", forecastPlot, recentPlot, errorPlot, lossPlot);
         return 0;
+    }
+
+    /** Over dates where the series has them, else over trading days. */
+    private static void plot(boolean dated, Path file, String title, String yTitle, double[] x,
+                             Map<String, double[]> lines) throws IOException {
+        if (dated) {
+            Plots.overTime(file, title, yTitle, x, lines);
+        } else {
+            Plots.lines(file, title, "trading day", yTitle, x, lines);
+        }
+    }
+
+    private static Map<String, double[]> forecasts(PricePipeline.Report r, String label, int from, int to) {
+        Map<String, double[]> lines = new LinkedHashMap<>();
+        lines.put("actual", Arrays.copyOfRange(r.actual(), from, to));
+        lines.put(label + " forecast", Arrays.copyOfRange(r.network(), from, to));
+        lines.put("persistence", Arrays.copyOfRange(r.persistence(), from, to));
+        return lines;
+    }
+
+    private static double[] difference(double[] a, double[] b, int from, int to) {
+        double[] d = new double[to - from];
+        for (int i = from; i < to; i++) {
+            d[i - from] = a[i] - b[i];
+        }
+        return d;
+    }
+
+    /** The series' time axis, if its file has one (see {@link PriceSeries#decimalYears}). */
+    private Optional<double[]> loadYears() throws IOException {
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return PriceSeries.decimalYears(in, file.toString());
+            }
+        }
+        return PriceSeries.decimalYearsFromResource(SERIES.get(series.toLowerCase(Locale.ROOT))[0]);
     }
 
     private static void row(String name, RegressionMetrics m) {

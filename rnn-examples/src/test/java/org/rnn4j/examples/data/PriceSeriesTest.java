@@ -42,4 +42,19 @@ class PriceSeriesTest {
         assertEquals("f.csv line 2: value NaN is not finite",
                 assertThrows(IOException.class, () -> read("Date,Price\n1,NaN\n", "Price")).getMessage());
     }
+
+    /** Plots put forecasts on dates: ISO dates of a Date column, R's decimal years of a time column, else none. */
+    @Test
+    void timeAxesComeFromDatesOrDecimalYears() throws Exception {
+        double[] dates = PriceSeries.decimalYears(new java.io.ByteArrayInputStream(
+                "Date,Price\n2020-01-01,1\n2020-07-02,2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t")
+                .orElseThrow();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {2020.0, 2020 + 183 / 366.0}, dates, 1e-12);
+        double[] years = PriceSeries.decimalYearsFromResource(PriceSeries.EU_STOCK_MARKETS).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals(1991.496154, years[0], 1e-9);
+        double[] brent = PriceSeries.decimalYearsFromResource(PriceSeries.BRENT).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(brent[brent.length - 1] > 2026.6, "last " + brent[brent.length - 1]);
+        org.junit.jupiter.api.Assertions.assertTrue(PriceSeries.decimalYears(new java.io.ByteArrayInputStream(
+                "Close\n1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t").isEmpty());
+    }
 }

@@ -44,7 +44,8 @@ class PriceDemoTest {
                 "--hidden", "8", "--out", dir.resolve("plots").toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("persistence (no change)") && run.out().contains("moving average"), run.out());
-        for (String name : new String[] {"price-slice-test.png", "price-slice-loss.png"}) {
+        for (String name : new String[] {"price-slice-test.png", "price-slice-last60.png",
+                "price-slice-last60-errors.png", "price-slice-loss.png"}) {
             Path png = dir.resolve("plots").resolve(name);
             byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
             assertEquals("\u0089PNG\r\n\u001a\n", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1));
