@@ -15,4 +15,18 @@ public interface Optimizer {
     void step(Parameters parameters, Parameters gradients);
 
     void finalise();
+
+    /** The learning rate of the next step, or NaN if this optimizer has none that a schedule could set. */
+    default double learningRate() {
+        return Double.NaN;
+    }
+
+    /**
+     * Sets the learning rate of the next steps (what a learning-rate schedule calls).
+     *
+     * @throws UnsupportedOperationException if this optimizer has no learning rate to set
+     */
+    default void setLearningRate(double learningRate) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no learning rate a schedule can set");
+    }
 }

@@ -5,14 +5,14 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
-import org.rnn4j.nd4j.model.SequenceModel;
+import org.rnn4j.api.Model;
 import org.rnn4j.train.data.Batch;
 import org.rnn4j.train.data.SequenceDataset;
 
 /** A model's predictions for a whole dataset next to its targets, both in dataset order. */
 public record Predictions(INDArray predictions, INDArray targets) {
     /** Inference in batches of {@code batchSize} (no dropout, no gradients). */
-    public static Predictions of(SequenceModel model, SequenceDataset data, int batchSize) {
+    public static Predictions of(Model model, SequenceDataset data, int batchSize) {
         Checks.notNull(model, "model");
         Checks.notNull(data, "data");
         Checks.positive(batchSize, "batchSize");

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Loss;
+import org.rnn4j.api.Model;
+import org.rnn4j.api.Optimizer;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.FlatOptimizer;
@@ -19,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link SequenceModel} over epochs of padded mini-batches ({@link BatchPlan}), with validation, early
- * stopping, checkpoints and listeners. Per epoch:
+ * Trains a {@link Model} (usually a {@link SequenceModel}) with an {@link Optimizer} over epochs of padded
+ * mini-batches ({@link BatchPlan}), with validation, early stopping, checkpoints and listeners. Per epoch:
  * <ol>
  *   <li>the learning rate from the schedule, if any ({@code schedule.rate(epoch)});</li>
  *   <li>for each batch: {@code computeGradients}; a NaN or infinite loss or gradient norm stops training with a
@@ -46,9 +48,9 @@ public final class Trainer {
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final long DEFAULT_SEED = 0;
 
-    private final SequenceModel model;
+    private final Model model;
     private final Loss loss;
-    private final FlatOptimizer optimizer;
+    private final Optimizer optimizer;
     private final int epochs;
     private final int batchSize;
     private final long seed;
@@ -83,6 +85,15 @@ public final class Trainer {
         if (b.patience < 0) {
             throw new IllegalArgumentException("patience must be >= 0 (0: no early stopping) but is " + b.patience);
         }
+        if (b.checkpoint != null && !(model instanceof SequenceModel && optimizer instanceof FlatOptimizer)) {
+            throw new IllegalArgumentException("checkpoint: a checkpoint stores a SequenceModel and one of rnn4j's "
+                    + "optimizers (Adam, Sgd, RmsProp, Adagrad), not " + model.getClass().getName() + " and "
+                    + optimizer.getClass().getName());
+        }
+        if (b.schedule != null && Double.isNaN(optimizer.learningRate())) {
+            throw new IllegalArgumentException("schedule: " + optimizer.getClass().getName() + " reports no "
+                    + "learning rate (Optimizer.learningRate() is NaN), so a schedule cannot set one");
+        }
         if (b.patience > 0 && validation == null) {
             throw new IllegalArgumentException("early stopping (patience " + b.patience + ") needs validation data");
         }
@@ -116,8 +127,12 @@ public final class Trainer {
         }
     }
 
-    /** Required: the model, the loss and the optimizer (not yet initialised, unless resuming). */
-    public static Builder builder(SequenceModel model, Loss loss, FlatOptimizer optimizer) {
+    /**
+     * Required: the model, the loss and the optimizer (not yet initialised, unless resuming): any implementations of
+     * the {@code rnn-api} contracts. Checkpoints ({@link Builder#checkpoint}) need rnn4j's own {@link SequenceModel}
+     * and {@link FlatOptimizer}s (their file formats); a schedule needs an optimizer with a learning rate.
+     */
+    public static Builder builder(Model model, Loss loss, Optimizer optimizer) {
         return new Builder(model, loss, optimizer);
     }
 
@@ -204,7 +219,7 @@ public final class Trainer {
                 TrainingState state = new TrainingState(epoch + 1, seed, batchSize, shuffle, bucketByLength,
                         bestEpoch, bestScore, withoutImprovement, history, best);
                 try {
-                    Checkpoint.save(checkpoint, model, optimizer, state);
+                    Checkpoint.save(checkpoint, (SequenceModel) model, (FlatOptimizer) optimizer, state);
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write the checkpoint " + checkpoint, e);
                 }
@@ -261,7 +276,11 @@ public final class Trainer {
         return String.format("%.4f", v);
     }
 
+    /** What can be checked of a {@link SequenceModel} before training; other models check their own inputs. */
     private void checkFits(SequenceDataset data, String name) {
+        if (!(model instanceof SequenceModel model)) {
+            return;
+        }
         boolean tokens = model.embedding() != null;
         if (data.isTokens() != tokens) {
             throw new IllegalArgumentException(name + " holds " + (data.isTokens() ? "token ids" : "vectors")
@@ -282,9 +301,9 @@ public final class Trainer {
      * {@link Trainer}.
      */
     public static final class Builder {
-        private final SequenceModel model;
+        private final Model model;
         private final Loss loss;
-        private final FlatOptimizer optimizer;
+        private final Optimizer optimizer;
         private int epochs = DEFAULT_EPOCHS;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private long seed = DEFAULT_SEED;
@@ -301,7 +320,7 @@ public final class Trainer {
         private boolean progressBar = System.console() != null;
         private Checkpoint resumeFrom;
 
-        private Builder(SequenceModel model, Loss loss, FlatOptimizer optimizer) {
+        private Builder(Model model, Loss loss, Optimizer optimizer) {
             this.model = Checks.notNull(model, "model");
             this.loss = Checks.notNull(loss, "loss");
             this.optimizer = Checks.notNull(optimizer, "optimizer");

@@ -111,11 +111,13 @@ public abstract class FlatOptimizer implements Optimizer {
         }
     }
 
+    @Override
     public double learningRate() {
         return learningRate;
     }
 
     /** Sets the rate used from the next step on (schedules call this). */
+    @Override
     public void setLearningRate(double learningRate) {
         this.learningRate = Checks.positiveFinite(learningRate, "learningRate");
     }
