@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.engine;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Activation;
 import org.rnn4j.nd4j.internal.HostArray;
@@ -10,9 +11,31 @@ import org.rnn4j.nd4j.internal.HostArray;
  * equations as {@link LstmKernel}, {@link GruKernel} and {@link RnnKernel}, which stay the path for other backends
  * (CUDA) and are tested equal to these. Arithmetic is in double; the activation derivatives come from the activated
  * values, so {@code prepareBackward} has nothing to do. When a pass uses the Vector API ({@code plan.vectorSteps()}), the
- * LSTM and GRU forward steps are {@link VectorKernels} passes in float instead.
+ * LSTM and GRU forward steps run in float instead ({@code vectorForward}, beside the double forms and the backward),
+ * their activations by {@link VectorKernels#sigmoidInPlace}.
  */
 final class HostKernels {
+    private static final ThreadLocal<Scratch> VECTOR_ROWS = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread rows of the float (Vector API) steps, grown on demand. */
+    private static final class Scratch {
+        float[] gates = new float[0];
+        float[] cell = new float[0];
+        float[] tanhCell = new float[0];
+        float[] hidden = new float[0];
+        float[] recurrent = new float[0];
+
+        Scratch ensure(int units) {
+            if (cell.length < units) {
+                gates = new float[4 * units];
+                recurrent = new float[3 * units];
+                cell = new float[units];
+                tanhCell = new float[units];
+                hidden = new float[units];
+            }
+            return this;
+        }
+    }
     private HostKernels() {
     }
 
@@ -59,7 +82,7 @@ final class HostKernels {
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
             if (b.plan.vectorSteps()) {
-                VectorKernels.lstmForward(gates.floats(), row(b, t, 0, 4L * units), previousC.floats(),
+                vectorForward(gates.floats(), row(b, t, 0, 4L * units), previousC.floats(),
                         previousRow(b, t, 0, hidden) + first, c.floats(), h.floats(), row(b, t, 0, hidden) + first,
                         hidden, tanhC.floats(), row(b, t, 0, units), Math.toIntExact(n), units);
                 return;
@@ -92,6 +115,89 @@ final class HostKernels {
                 for (int j = 0; j < units; j++) {
                     h.set(s0 + j, gates.get(g0 + j) * tanhC.get(a0 + j));
                 }
+            }
+        }
+
+        /**
+         * The LSTM forward step of {@code rows} rows of one partition of {@code units} hidden units (the equations of
+         * {@link #forward}): row k's pre-activations {@code [i f g o]} start at {@code gatesFrom + 4·units·k}
+         * and are replaced by the activated gates; the previous cell state is read at {@code previousFrom + stride·k};
+         * {@code c_t} and {@code h_t} are written at {@code stateFrom + stride·k}, {@code tanh(c_t)} at
+         * {@code tanhFrom + units·k}. {@code previousC} may be {@code c} (step t reads step t - 1's rows).
+         */
+        static void vectorForward(FloatBuffer gates, int gatesFrom, FloatBuffer previousC, int previousFrom,
+                                FloatBuffer c, FloatBuffer h, int stateFrom, int stride,
+                                FloatBuffer tanhC, int tanhFrom, int rows, int units) {
+            float[] g = VECTOR_ROWS.get().ensure(units).gates;
+            for (int k = 0; k < rows; k++) {
+                gates.get(gatesFrom + 4 * units * k, g, 0, 4 * units);
+                vectorRows(g, 1, units, previousC, previousFrom + stride * k, c, h, stateFrom + stride * k, stride,
+                        gates, gatesFrom + 4 * units * k, tanhC, tanhFrom + units * k);
+            }
+        }
+
+        /**
+         * The LSTM forward step of {@code rows} rows whose pre-activations are already in a Java array ({@code [i f g o]}
+         * of row k from {@code 4·units·k}): activated in place, then copied to {@code gates} (at {@code gatesFrom +
+         * 4·units·k}) and {@code tanh(c_t)} to {@code tanhC} unless those are null (a pass that keeps no trace for a
+         * backward). States as in {@link #vectorForward}.
+         */
+        static void vectorRows(float[] g, int rows, int units, FloatBuffer previousC, int previousFrom,
+                             FloatBuffer c, FloatBuffer h, int stateFrom, int stride, FloatBuffer gates, int gatesFrom,
+                             FloatBuffer tanhC, int tanhFrom) {
+            Scratch s = VECTOR_ROWS.get().ensure(units);
+            float[] cell = s.cell;
+            float[] hid = s.hidden;
+            for (int k = 0; k < rows; k++) {
+                int i0 = 4 * units * k;
+                previousC.get(previousFrom + stride * k, cell, 0, units);
+                vectorRow(g, i0, units, cell, 0, hid, 0, s.tanhCell);
+                c.put(stateFrom + stride * k, cell, 0, units);
+                h.put(stateFrom + stride * k, hid, 0, units);
+                if (gates != null) {
+                    gates.put(gatesFrom + 4 * units * k, g, i0, 4 * units);
+                    tanhC.put(tanhFrom + units * k, s.tanhCell, 0, units);
+                }
+            }
+        }
+
+        /**
+         * {@link #vectorRows} with the states in Java arrays: row k's cell state at {@code cStride·k} of {@code c}
+         * (replaced by {@code c_t}), {@code h_t} written at {@code hFirst + hStride·k} of {@code h}; nothing else kept.
+         */
+        static void vectorRowsInArrays(float[] g, int rows, int units, float[] c, int cStride, float[] h, int hFirst,
+                                     int hStride) {
+            float[] tc = VECTOR_ROWS.get().ensure(units).tanhCell;
+            for (int k = 0; k < rows; k++) {
+                vectorRow(g, 4 * units * k, units, c, cStride * k, h, hFirst + hStride * k, tc);
+            }
+        }
+
+        /**
+         * One row: {@code [i f g o]} from {@code i0} activated in place, {@code c} at {@code cAt} replaced by
+         * {@code c_t}, {@code h_t} written to {@code h} at {@code hAt}, {@code tanh(c_t)} left in {@code tc}.
+         */
+        private static void vectorRow(float[] g, int i0, int units, float[] c, int cAt, float[] h, int hAt, float[] tc) {
+            int f0 = i0 + units;
+            int g0 = f0 + units;
+            int o0 = g0 + units;
+            // σ over i, f, 2·g_pre, o in one loop, then g = tanh(g_pre) = 2σ(2·g_pre) - 1: each loop has one
+            // exponential, which keeps the loops small enough for the JIT to inline every vector operation
+            for (int j = g0; j < o0; j++) {
+                g[j] *= 2;
+            }
+            VectorKernels.sigmoidInPlace(g, i0, 4 * units);
+            for (int j = 0; j < units; j++) {
+                float gg = 2 * g[g0 + j] - 1;
+                g[g0 + j] = gg;
+                float ct = g[f0 + j] * c[cAt + j] + g[i0 + j] * gg;
+                c[cAt + j] = ct;
+                tc[j] = 2 * ct;
+            }
+            VectorKernels.sigmoidInPlace(tc, 0, units);
+            for (int j = 0; j < units; j++) {
+                tc[j] = 2 * tc[j] - 1;
+                h[hAt + j] = g[o0 + j] * tc[j];
             }
         }
 
@@ -147,7 +253,7 @@ final class HostKernels {
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
             if (b.plan.vectorSteps()) {
-                VectorKernels.gruForward(gates.floats(), hproj.floats(), row(b, t, 0, 3L * units), previousH.floats(),
+                vectorForward(gates.floats(), hproj.floats(), row(b, t, 0, 3L * units), previousH.floats(),
                         previousRow(b, t, 0, hidden) + first, h.floats(), row(b, t, 0, hidden) + first, hidden,
                         Math.toIntExact(n), units);
                 return;
@@ -165,6 +271,44 @@ final class HostKernels {
                     gates.set(g0 + 2 * units + j, nGate);
                     h.set(s0 + j, nGate + z * (previousH.get(p0 + j) - nGate));
                 }
+            }
+        }
+
+        /**
+         * The GRU forward step of {@code rows} rows of one partition (the equations of {@link #forward}): row
+         * k's input pre-activations {@code [r z n]} start at {@code gatesFrom + 3·units·k} in {@code gates} (replaced
+         * by the activated gates), its recurrent ones at the same place in {@code hproj}; {@code h_{t-1}} is read at
+         * {@code previousFrom + stride·k} and {@code h_t} written at {@code stateFrom + stride·k} ({@code previousH} may
+         * be {@code h}).
+         */
+        static void vectorForward(FloatBuffer gates, FloatBuffer hproj, int gatesFrom, FloatBuffer previousH,
+                               int previousFrom, FloatBuffer h, int stateFrom, int stride, int rows, int units) {
+            Scratch s = VECTOR_ROWS.get().ensure(units);
+            float[] g = s.gates;
+            float[] hp = s.recurrent;
+            float[] previous = s.cell;
+            float[] n = s.tanhCell;
+            float[] hid = s.hidden;
+            for (int k = 0; k < rows; k++) {
+                int gatesRow = gatesFrom + 3 * units * k;
+                gates.get(gatesRow, g, 0, 3 * units);
+                hproj.get(gatesRow, hp, 0, 3 * units);
+                previousH.get(previousFrom + stride * k, previous, 0, units);
+                for (int j = 0; j < 2 * units; j++) {
+                    g[j] += hp[j];
+                }
+                VectorKernels.sigmoidInPlace(g, 0, 2 * units); // r, z
+                for (int j = 0; j < units; j++) {
+                    n[j] = 2 * (g[2 * units + j] + g[j] * hp[2 * units + j]);
+                }
+                VectorKernels.sigmoidInPlace(n, 0, units); // tanh(a) = 2σ(2a) - 1
+                for (int j = 0; j < units; j++) {
+                    float nGate = 2 * n[j] - 1;
+                    g[2 * units + j] = nGate;
+                    hid[j] = nGate + g[units + j] * (previous[j] - nGate);
+                }
+                gates.put(gatesRow, g, 0, 3 * units);
+                h.put(stateFrom + stride * k, hid, 0, units);
             }
         }
 

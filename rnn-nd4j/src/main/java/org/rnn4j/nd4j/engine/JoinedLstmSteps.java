@@ -5,7 +5,7 @@ import java.nio.FloatBuffer;
 /**
  * The LSTM forward step of the Vector API path as one product: {@code gates_t = [x_t, h_{t-1}]·[W_ih | W_hh]ᵀ + b},
  * the concatenation of the article's {@code i2h}, plus the summed biases, into Java rows that are then activated in
- * place ({@link VectorKernels#lstmRows}). The pass has no projection stage: the other path writes the
+ * place ({@link HostKernels.Lstm#vectorRows}). The pass has no projection stage: the other path writes the
  * projected gates of every step to {@code gates} ({@code [T*B, 4H]}) and
  * copies each step's rows between that buffer and Java arrays four times; this one reads {@code x_t} and
  * {@code h_{t-1}} and writes the activated gates once, or not at all for a pass that keeps no trace. Only call it
@@ -76,7 +76,7 @@ final class JoinedLstmSteps {
         FloatBuffer activated = b.plan.keepsTrace() ? b.host(p, b.part(b.gates, p)).floats() : null;
         FloatBuffer tanhC = b.plan.keepsTrace() ? b.host(p, b.part(b.aux, p)).floats() : null;
         int first = p * units;
-        VectorKernels.lstmRows(s.gates, n, units, previousC, previousRow * hidden + first, c,
+        HostKernels.Lstm.vectorRows(s.gates, n, units, previousC, previousRow * hidden + first, c,
                 b.host(p, b.h).floats(), row * hidden + first, hidden, activated, row * 4 * units, tanhC,
                 row * units);
     }
@@ -125,7 +125,7 @@ final class JoinedLstmSteps {
                 x.get((t * batch + rowOf[m]) * inputSize, s.joined, m * inner, inputSize);
             }
             VectorProducts.biasPlusProduct(s.joined, rows, inner, width, b.packedWholeWeights, b.wholeBias, s.gates);
-            VectorKernels.lstmRowsInArrays(s.gates, rows, hidden, s.cells, hidden, s.joined, inputSize, inner);
+            HostKernels.Lstm.vectorRowsInArrays(s.gates, rows, hidden, s.cells, hidden, s.joined, inputSize, inner);
             long next = t + 1 < steps ? order.active(t + 1) : 0;
             for (int m = 0; m < rows; m++) {
                 if (rowOf[m] >= next) { // its last step

@@ -6,7 +6,8 @@ package org.rnn4j.nd4j.engine;
  * <ul>
  *   <li>{@code keepsTrace}: the pass keeps what a backward reads (the activated gates, {@code tanh(c_t)}); false only
  *       for a pass that returns no trace ({@link FusedRecurrentLayer#finalState});</li>
- *   <li>{@code vectorSteps}: the cells' steps run as {@link VectorKernels} passes;</li>
+ *   <li>{@code vectorSteps}: the LSTM and GRU forward steps run in float, their activations on the Vector API
+ *       ({@link VectorKernels});</li>
  *   <li>{@code packedProducts}: the recurrent products run on {@link VectorProducts}, each partition's rows of
  *       {@code W_hh} packed for it (packed again every pass: an optimizer step changes the weights in place);</li>
  *   <li>{@code joinedSteps}: an LSTM's forward step is one {@link JoinedLstmSteps} product over

@@ -28,7 +28,7 @@ import org.rnn4j.testkit.SystemProperties;
 
 /**
  * The Vector API paths of the host kernels (the packed recurrent products of every cell, {@link VectorProducts}; the
- * LSTM's and GRU's fused steps, {@link VectorKernels}) against the same host kernels without them and against the
+ * LSTM's and GRU's float steps, {@code HostKernels.*.vectorForward} with {@link VectorKernels}) against the same host kernels without them and against the
  * INDArray kernels, in float32: outputs, final states and gradients of passes whose partitions are wider than a
  * vector (the loop) and not a multiple of it (the scalar tail), padded or not, with an initial state; and the
  * exponential they use. The

@@ -77,7 +77,7 @@ class VectorWidthTest {
                 lstmRowReference(expectedGates, 4 * units * k, units, expectedCells, units * k, expectedH, units * k);
             }
             float[] h = new float[rows * units];
-            VectorKernels.lstmRowsInArrays(gates, rows, units, cells, units, h, 0, units);
+            HostKernels.Lstm.vectorRowsInArrays(gates, rows, units, cells, units, h, 0, units);
             assertArrayEquals(expectedGates, gates, units + " units: gates");
             assertArrayEquals(expectedCells, cells, units + " units: c");
             assertArrayEquals(expectedH, h, units + " units: h");
@@ -99,14 +99,14 @@ class VectorWidthTest {
             }
             FloatBuffer gateBuffer = FloatBuffer.wrap(gates);
             FloatBuffer h = FloatBuffer.allocate(rows * units);
-            VectorKernels.gruForward(gateBuffer, FloatBuffer.wrap(hproj), 0, FloatBuffer.wrap(previous), 0, h, 0,
+            HostKernels.Gru.vectorForward(gateBuffer, FloatBuffer.wrap(hproj), 0, FloatBuffer.wrap(previous), 0, h, 0,
                     units, rows, units);
             assertArrayEquals(expectedGates, gates, units + " units: gates");
             assertArrayEquals(expectedH, h.array(), units + " units: h");
         }
     }
 
-    /** The LSTM step of {@code VectorKernels.lstmRow}, one element at a time. */
+    /** The LSTM step of {@code HostKernels.Lstm.vectorRow}, one element at a time. */
     private static void lstmRowReference(float[] g, int i0, int units, float[] c, int cAt, float[] h, int hAt) {
         int f0 = i0 + units;
         int g0 = f0 + units;
@@ -126,7 +126,7 @@ class VectorWidthTest {
         }
     }
 
-    /** The GRU step of {@code VectorKernels.gruForward}, one element at a time. */
+    /** The GRU step of {@code HostKernels.Gru.vectorForward}, one element at a time. */
     private static void gruRowReference(float[] g, float[] hp, int at, int units, float[] previous, int rowAt,
                                         float[] h) {
         for (int j = 0; j < units; j++) {
