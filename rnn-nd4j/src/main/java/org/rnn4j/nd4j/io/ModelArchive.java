@@ -223,6 +223,9 @@ public final class ModelArchive {
                 throw new IOException(where + "parameter '" + name + "' is " + t.dataType() + " but the "
                         + "configuration's data type is " + target.dataType());
             }
+            if (!finite(t)) { // saving refuses such parameters, so a file that holds them was not written by rnn4j
+                throw new IOException(source + ": parameter '" + name + "' has NaN or infinite values");
+            }
         }
         for (String name : tensors.keySet()) {
             if (!target.layout().contains(name)) {

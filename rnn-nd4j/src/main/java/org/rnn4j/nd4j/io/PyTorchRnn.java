@@ -86,6 +86,9 @@ public final class PyTorchRnn {
                         + Arrays.toString(tensor.shape()) + " but the layer expects " + Arrays.toString(want)
                         + " (input size, hidden size or cell type differ)");
             }
+            if (tensor.isNaN().any() || tensor.isInfinite().any()) {
+                throw new IOException(file + ": tensor '" + e.getKey() + "' has NaN or infinite values");
+            }
         }
         for (Map.Entry<String, String> e : expected.entrySet()) {
             target.get(e.getValue()).assign(contents.tensors().get(e.getKey()).castTo(target.dataType()));

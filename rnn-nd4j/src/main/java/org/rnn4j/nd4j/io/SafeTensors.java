@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -196,10 +195,14 @@ public final class SafeTensors {
      * file is created as any new file is, with the permissions the process's umask gives (0644 under umask 022), so
      * that a service running as another user can read what a training job saved ({@code Files.createTempFile}
      * would make it 0600, and the rename keeps that).
+     *
+     * <p>Temporary files are named {@code <file name>.<random>.tmp}. A save killed before its rename leaves one
+     * behind; the next successful save of the same file deletes those that were last written before it began.
      */
     static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
+        java.nio.file.attribute.FileTime started = java.nio.file.attribute.FileTime.from(java.time.Instant.now());
         Path temp = dir.resolve(absolute.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36)
                 + ".tmp");
         try {
@@ -218,6 +221,23 @@ public final class SafeTensors {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+        deleteStaleTemporaries(dir, absolute.getFileName().toString(), started);
+    }
+
+    /** Deletes {@code <name>.<random>.tmp} siblings last written before {@code started}: interrupted saves'. */
+    private static void deleteStaleTemporaries(Path dir, String name, java.nio.file.attribute.FileTime started) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name)
+                + "\\.[0-9a-z]+\\.tmp");
+        try (var siblings = Files.list(dir)) {
+            for (Path sibling : (Iterable<Path>) siblings::iterator) {
+                if (pattern.matcher(sibling.getFileName().toString()).matches()
+                        && Files.getLastModifiedTime(sibling).compareTo(started) < 0) {
+                    Files.deleteIfExists(sibling);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the save itself succeeded; a leftover that cannot be listed or deleted stays until the next one
         }
     }
 }

@@ -45,8 +45,31 @@ public abstract class FlatOptimizer implements Optimizer {
         if (!layout.equals(parameters.layout()) || !layout.equals(gradients.layout())) {
             throw new IllegalArgumentException("parameters and gradients must have the initialised layout " + layout);
         }
+        requireFinite(gradients);
         steps++;
         update(parameters.flat(), gradients.flat(), steps);
+    }
+
+    /**
+     * Refuses a step on NaN or infinite gradients before anything changes (one Java scan of the buffer on the CPU),
+     * naming the first parameter whose gradient holds one.
+     */
+    private static void requireFinite(Parameters gradients) {
+        try {
+            Checks.finite(gradients.flat(), "gradients");
+        } catch (IllegalArgumentException notFinite) {
+            String name = gradients.names().stream().filter(n -> {
+                try {
+                    Checks.finite(gradients.get(n), n);
+                    return false;
+                } catch (IllegalArgumentException e) {
+                    return true;
+                }
+            }).findFirst().orElse("?");
+            throw new IllegalArgumentException("gradients of '" + name + "' contain NaN or infinite values; the "
+                    + "parameters and the optimizer state were not changed (clip the gradients or lower the learning "
+                    + "rate)");
+        }
     }
 
     /** Updates {@code theta} in place from {@code g} (never modified) at step {@code t} (from 1). */

@@ -171,6 +171,52 @@ class ModelArchiveTest {
         }
     }
 
+    /** Saving refuses NaN parameters, so loading must too: a file holding them was written by something else. */
+    @Test
+    void aFileWithNonFiniteParametersIsRefused() throws IOException {
+        Path file = dir.resolve("finite.rnn4j");
+        ModelArchive.save(file, classifier());
+        Map<String, byte[]> entries = unzip(Files.readAllBytes(file));
+        Path tensorsFile = Files.write(dir.resolve("p.safetensors"), entries.get("parameters.safetensors"));
+        SafeTensors.Contents contents = SafeTensors.read(tensorsFile);
+        Map<String, INDArray> tensors = new java.util.LinkedHashMap<>(contents.tensors());
+        String victim = tensors.keySet().iterator().next();
+        INDArray poisoned = tensors.get(victim).dup();
+        poisoned.putScalar(0, Double.NaN);
+        tensors.put(victim, poisoned);
+        SafeTensors.write(tensorsFile, tensors, contents.metadata());
+        entries.put("parameters.safetensors", Files.readAllBytes(tensorsFile));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        Path bad = Files.write(dir.resolve("nan.rnn4j"), out.toByteArray());
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.load(bad));
+        assertTrue(e.getMessage().contains("'" + victim + "' has NaN or infinite values"), e.getMessage());
+    }
+
+    /** A save killed before its rename leaves {@code <name>.<random>.tmp}; the next save of that file removes it. */
+    @Test
+    void theNextSaveRemovesStaleTemporaryFiles() throws IOException {
+        Path model = dir.resolve("model.rnn4j");
+        Path stale = Files.writeString(dir.resolve("model.rnn4j.k3j9x0.tmp"), "interrupted");
+        Path otherTarget = Files.writeString(dir.resolve("other.rnn4j.k3j9x0.tmp"), "not ours");
+        Path notOurPattern = Files.writeString(dir.resolve("model.rnn4j.tmp"), "not the pattern");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 60_000);
+        for (Path p : new Path[] {stale, otherTarget, notOurPattern}) {
+            Files.setLastModifiedTime(p, old);
+        }
+        ModelArchive.save(model, classifier());
+        assertTrue(Files.exists(model));
+        assertTrue(!Files.exists(stale), "the stale temporary file of model.rnn4j is still there");
+        assertTrue(Files.exists(otherTarget) && Files.exists(notOurPattern), "deleted a file that was not ours");
+    }
+
     private Path rewrite(String entry, UnaryOperator<String> edit) throws IOException {
         Path file = dir.resolve("orig.rnn4j");
         ModelArchive.save(file, classifier());

@@ -61,6 +61,34 @@ class OptimizerStateTest {
         }
     }
 
+    /** A step on a NaN or infinite gradient is refused, naming the parameter, and changes nothing. */
+    @Test
+    void nonFiniteGradientsAreRefusedBeforeAnythingChanges() {
+        for (Supplier<FlatOptimizer> make : all()) {
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+                Parameters p = Parameters.zeros(LAYOUT, DataType.DOUBLE);
+                p.flat().assign(Nd4j.linspace(-1, 1, LAYOUT.size(), DataType.DOUBLE));
+                FlatOptimizer optimizer = make.get();
+                optimizer.initialise(p);
+                optimizer.step(p, gradient(0));
+                Parameters parametersBefore = p.copy();
+                java.util.Map<String, INDArray> stateBefore = optimizer.state();
+                long stepsBefore = optimizer.steps();
+                Parameters g = gradient(1);
+                String last = g.names().get(g.names().size() - 1);
+                g.get(last).putScalar(0, bad);
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, () -> optimizer.step(p, g));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("gradients of '" + last + "'"),
+                        e.getMessage());
+                assertEquals(parametersBefore.flat(), p.flat(), optimizer.kind() + ": parameters changed");
+                assertEquals(stepsBefore, optimizer.steps(), optimizer.kind() + ": step counted");
+                optimizer.state().forEach((name, buffer) -> assertEquals(stateBefore.get(name), buffer,
+                        optimizer.kind() + ": state " + name + " changed"));
+            }
+        }
+    }
+
     @Test
     void stateIsACopy() {
         Parameters p = Parameters.zeros(LAYOUT, DataType.DOUBLE);
