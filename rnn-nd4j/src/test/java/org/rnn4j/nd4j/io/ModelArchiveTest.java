@@ -186,15 +186,7 @@ class ModelArchiveTest {
         tensors.put(victim, poisoned);
         SafeTensors.write(tensorsFile, tensors, contents.metadata());
         entries.put("parameters.safetensors", Files.readAllBytes(tensorsFile));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        Path bad = Files.write(dir.resolve("nan.rnn4j"), out.toByteArray());
+        Path bad = zip(entries, dir.resolve("nan.rnn4j"));
         IOException e = assertThrows(IOException.class, () -> ModelArchive.load(bad));
         assertTrue(e.getMessage().contains("'" + victim + "' has NaN or infinite values"), e.getMessage());
     }
@@ -223,6 +215,10 @@ class ModelArchiveTest {
         Map<String, byte[]> entries = unzip(Files.readAllBytes(file));
         entries.put(entry, edit.apply(new String(entries.get(entry), StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8));
+        return zip(entries, dir.resolve("edited" + System.nanoTime() + ".rnn4j"));
+    }
+
+    private static Path zip(Map<String, byte[]> entries, Path target) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -231,9 +227,7 @@ class ModelArchiveTest {
                 zip.closeEntry();
             }
         }
-        Path edited = dir.resolve("edited" + System.nanoTime() + ".rnn4j");
-        Files.write(edited, out.toByteArray());
-        return edited;
+        return Files.write(target, out.toByteArray());
     }
 
     private static Map<String, byte[]> unzip(byte[] bytes) throws IOException {
