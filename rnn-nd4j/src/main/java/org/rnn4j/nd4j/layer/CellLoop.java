@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.layer;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,7 +60,7 @@ public final class CellLoop implements SequenceLayer {
                 state = State.of(parts);
             }
         }
-        return new LoopTrace(this, outputs, state, trace, masks);
+        return new LoopTrace(this, outputs, state, trace, masks, new AtomicBoolean());
     }
 
     @Override
@@ -71,6 +72,9 @@ public final class CellLoop implements SequenceLayer {
                 steps, batch, cell.outputSize());
         Inputs.state(finalStateGradient, "finalStateGradient", cell.stateArity(), batch, cell.hiddenSize(),
                 dataType());
+        if (!loop.used().compareAndSet(false, true)) {
+            throw new IllegalArgumentException("trace was already passed to backward");
+        }
         INDArray inputGradients = Nd4j.create(dataType(), steps, batch, cell.inputSize());
         INDArray dOutputs = outputGradients == null ? null : Inputs.contiguous(outputGradients);
         State dNext = finalStateGradient;
@@ -157,8 +161,9 @@ public final class CellLoop implements SequenceLayer {
         return cell.gradients();
     }
 
+    /** {@code used}: set by the one backward a trace allows (a second would add the gradients twice). */
     private record LoopTrace(CellLoop owner, INDArray outputs, State finalState, Cell.Step[] steps,
-                             INDArray[] masks) implements Trace {
+                             INDArray[] masks, AtomicBoolean used) implements Trace {
         static LoopTrace from(Trace trace, CellLoop owner) {
             if (!(trace instanceof LoopTrace t) || t.owner != owner) {
                 throw new IllegalArgumentException("trace must come from this layer's forward");

@@ -64,6 +64,9 @@ public final class RecurrentStream {
     /** A chunk of steps: {@code [T, batch, inputSize]} → {@code [T, batch, outputSize]}. */
     public INDArray feed(INDArray chunk) {
         Checks.shape(chunk, "chunk", "[time, batch, inputSize]", Checks.ANY, batch, layer.inputSize());
+        if (chunk.size(0) == 0) {
+            throw new IllegalArgumentException("chunk must have at least one step but has 0");
+        }
         if (stepper != null) {
             INDArray x = Inputs.contiguous(chunk);
             INDArray[] outputs = new INDArray[Math.toIntExact(x.size(0))];

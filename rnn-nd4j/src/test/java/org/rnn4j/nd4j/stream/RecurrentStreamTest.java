@@ -15,9 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.layer.Dense;
+import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.nd4j.model.SequenceModel;
 
@@ -119,5 +121,15 @@ class RecurrentStreamTest {
         RecurrentStream stream = new RecurrentStream(model().recurrent(), null, 1);
         e = assertThrows(IllegalArgumentException.class, () -> stream.step(Nd4j.zeros(DataType.DOUBLE, 2, 3)));
         assertEquals("x must have shape [batch, inputSize] = [1, 3] but has shape [2, 3] (rank 2)", e.getMessage());
+    }
+
+    @Test
+    void anEmptyChunkIsAClearError() {
+        Lstm spec = Lstm.builder(3, 4).build();
+        Parameters p = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        RecurrentStream stream = new RecurrentStream(RecurrentLayer.of(spec).create(p, p.zerosLike()), null, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> stream.feed(Nd4j.create(DataType.FLOAT, 0, 2, 3)));
+        assertEquals("chunk must have at least one step but has 0", e.getMessage());
     }
 }
