@@ -13,7 +13,7 @@ public interface LearningRateSchedule {
     /** {@code StepLR}: {@code base · γ^⌊epoch / stepSize⌋}. */
     static LearningRateSchedule step(double base, long stepSize, double gamma) {
         Checks.positiveFinite(base, "base");
-        Checks.positive(Math.toIntExact(stepSize), "stepSize");
+        positive(stepSize, "stepSize");
         Checks.positiveFinite(gamma, "gamma");
         return epoch -> base * Math.pow(gamma, Math.floorDiv(epoch, stepSize));
     }
@@ -28,7 +28,7 @@ public interface LearningRateSchedule {
     /** {@code CosineAnnealingLR}: {@code min + (base - min)(1 + cos(π·epoch/period))/2}. */
     static LearningRateSchedule cosine(double base, long period, double min) {
         Checks.positiveFinite(base, "base");
-        Checks.positive(Math.toIntExact(period), "period");
+        positive(period, "period");
         Checks.nonNegativeFinite(min, "min");
         return epoch -> min + (base - min) * (1 + Math.cos(Math.PI * epoch / period)) / 2;
     }
@@ -39,7 +39,14 @@ public interface LearningRateSchedule {
         if (!(startFactor > 0 && startFactor <= 1)) {
             throw new IllegalArgumentException("startFactor must be in (0, 1] but is " + startFactor);
         }
-        Checks.positive(Math.toIntExact(steps), "steps");
+        positive(steps, "steps");
         return epoch -> base * (startFactor + (1 - startFactor) * Math.min(epoch, steps) / (double) steps);
+    }
+
+    /** Any positive {@code long} is a valid length (Math.toIntExact refused those past 2^31 with an overflow). */
+    private static void positive(long value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive but is " + value);
+        }
     }
 }

@@ -133,4 +133,18 @@ class OptimizerReferenceTest {
         Parameters p = Parameters.zeros(ParameterLayout.builder().add("w", 2).build(), DataType.FLOAT);
         assertThrows(IllegalStateException.class, () -> adam.step(p, p.zerosLike()));
     }
+
+    /** Any positive long is a valid period, Long.MAX_VALUE included; zero or less is refused by name. */
+    @Test
+    void schedulesTakeAnyPositiveLongPeriod() {
+        assertEquals(0.1, LearningRateSchedule.step(0.1, Long.MAX_VALUE, 0.5)
+                .rate(1_000_000), 1e-15);
+        assertEquals(0.1, LearningRateSchedule.cosine(0.1, Long.MAX_VALUE, 0)
+                .rate(0), 1e-15);
+        assertEquals(0.05, LearningRateSchedule.linearWarmup(0.1, 0.5,
+                Long.MAX_VALUE).rate(0), 1e-15);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LearningRateSchedule.step(0.1, 0, 0.5));
+        assertEquals("stepSize must be positive but is 0", e.getMessage());
+    }
 }

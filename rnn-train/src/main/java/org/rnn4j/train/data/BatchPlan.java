@@ -39,16 +39,16 @@ public final class BatchPlan {
             shuffle(order, random);
         }
         if (bucketByLength) {
-            int pool = batchSize * BUCKET_POOL_BATCHES;
-            for (int from = 0; from < n; from += pool) {
-                Arrays.sort(order, from, Math.min(n, from + pool), Comparator.comparingInt(data::length));
+            long pool = (long) batchSize * BUCKET_POOL_BATCHES; // long: a batch size past n is valid, and may be huge
+            for (long from = 0; from < n; from += pool) {
+                Arrays.sort(order, (int) from, (int) Math.min(n, from + pool), Comparator.comparingInt(data::length));
             }
         }
         List<int[]> batches = new ArrayList<>();
-        for (int from = 0; from < n; from += batchSize) {
-            int[] b = new int[Math.min(batchSize, n - from)];
+        for (long from = 0; from < n; from += batchSize) { // long: from + batchSize must not wrap around
+            int[] b = new int[(int) Math.min(batchSize, n - from)];
             for (int i = 0; i < b.length; i++) {
-                b[i] = order[from + i];
+                b[i] = order[(int) from + i];
             }
             batches.add(b);
         }

@@ -80,4 +80,17 @@ class BatchPlanTest {
         assertArrayEquals(new double[] {1, 2, 3, 4, 0, 0, 5, 6}, v.input().data().asDouble());
         assertEquals(DataType.DOUBLE, v.targets().dataType());
     }
+
+    /** A batch size past the data set, up to Integer.MAX_VALUE, with or without bucketing: one batch of everything. */
+    @Test
+    void hugeBatchSizesGiveOneBatch() {
+        SequenceDataset data = tokens(10);
+        for (int batchSize : new int[] {11, 1 << 29, Integer.MAX_VALUE}) {
+            for (boolean bucket : new boolean[] {false, true}) {
+                List<int[]> batches = BatchPlan.epoch(data, batchSize, true, bucket, 3, 0);
+                assertEquals(1, batches.size(), batchSize + ", bucketing " + bucket);
+                assertEquals(10, batches.get(0).length);
+            }
+        }
+    }
 }
