@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * newer than it knows (an Intel Xeon of family 6 model 207 printed {@code Core: Prescott} with
  * {@code OPENBLAS_VERBOSE=2}, and its GEMM ran at 13 GFLOP/s per core instead of about 100).
  */
-final class HostReport {
+public final class HostReport {
     /** The newest Intel family-6 model OpenBLAS 0.3.19 knows (Alder Lake, 154); later ones get Prescott. */
     static final int NEWEST_KNOWN_INTEL_MODEL = 154;
     /** The newest AMD family OpenBLAS 0.3.19 knows (Zen 3 and 4, 0x19). */
@@ -32,9 +32,12 @@ final class HostReport {
     private HostReport() {
     }
 
-    /** The CPU as {@code /proc/cpuinfo} describes it (vendor, family, model, flags); empty elsewhere. */
-    record Cpu(String vendor, int family, int model, Set<String> flags) {
-        static Optional<Cpu> ofThisHost() {
+    /**
+     * The CPU as {@code /proc/cpuinfo} describes its first processor (vendor, family, model, model name, flags);
+     * empty elsewhere. The benchmarks name their host with it too.
+     */
+    public record Cpu(String vendor, int family, int model, String name, Set<String> flags) {
+        public static Optional<Cpu> ofThisHost() {
             try {
                 return parse(Files.readAllLines(Path.of("/proc/cpuinfo")));
             } catch (IOException | RuntimeException e) {
@@ -46,6 +49,7 @@ final class HostReport {
             String vendor = null;
             int family = -1;
             int model = -1;
+            String name = "";
             Set<String> flags = Set.of();
             for (String line : cpuinfo) {
                 int colon = line.indexOf(':');
@@ -61,15 +65,16 @@ final class HostReport {
                     case "vendor_id" -> vendor = value;
                     case "cpu family" -> family = Integer.parseInt(value);
                     case "model" -> model = Integer.parseInt(value);
-                    case "flags" -> flags = Set.of(value.split("\\s+"));
+                    case "model name" -> name = value;
+                    case "flags" -> flags = new java.util.TreeSet<>(List.of(value.split("\\s+")));
                     default -> { }
                 }
             }
             return vendor == null || family < 0 || model < 0 ? Optional.empty()
-                    : Optional.of(new Cpu(vendor, family, model, flags));
+                    : Optional.of(new Cpu(vendor, family, model, name, flags));
         }
 
-        String describe() {
+        public String describe() {
             return vendor + " family " + family + " model " + model;
         }
 

@@ -50,7 +50,13 @@ public final class VectorSupport {
      * @throws IllegalArgumentException if {@value #BITS_PROPERTY} is set to anything but 128, 256 or 512
      */
     public static int bits() {
-        return MODULE_PRESENT ? bits(Width.PROPERTY_VALUE, Width.HARDWARE_BITS) : 0;
+        if (!MODULE_PRESENT) {
+            return 0;
+        }
+        if (Width.BITS < 0) {
+            throw new IllegalArgumentException(Width.ERROR);
+        }
+        return Width.BITS;
     }
 
     /** The hardware's widest float vector in bits as the JVM sees it (0 without the module). */
@@ -63,10 +69,10 @@ public final class VectorSupport {
      * any other width ND4J's GEMM computes the products, so that one JVM never runs rnn4j's kernels on two vector
      * species: where it did (512-bit steps beside the 256-bit products on AVX-512, or 128-bit ones beside them on
      * AVX2), about half the JVMs compiled the product kernel with its multiply-adds left to the Vector API's Java
-     * fallback and ran 20-25 times slower for their whole life (README, "Vector width").
+     * fallback and ran 20-25 times slower for their whole life (docs/cpu-engine.md, "Vector width").
      */
     public static boolean productKernelFits() {
-        return bits() == PRODUCT_KERNEL_BITS && hardwareBits() >= PRODUCT_KERNEL_BITS;
+        return MODULE_PRESENT && Width.BITS == PRODUCT_KERNEL_BITS && Width.HARDWARE_BITS >= PRODUCT_KERNEL_BITS;
     }
 
     /** The width for a property value ({@code null}: the default for hardware of {@code hardwareBits}). */
@@ -87,9 +93,25 @@ public final class VectorSupport {
         }
     }
 
-    /** Touches the module: loaded only when it is present. The property is read once, here. */
+    /**
+     * Touches the module: loaded only when it is present. The property is read once, here; a bad value leaves
+     * {@code BITS} at -1 and its message for {@link #bits()} to throw at every call.
+     */
     private static final class Width {
         static final int HARDWARE_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        static final String PROPERTY_VALUE = System.getProperty(BITS_PROPERTY);
+        static final String ERROR;
+        static final int BITS;
+
+        static {
+            int bits = -1;
+            String error = null;
+            try {
+                bits = bits(System.getProperty(BITS_PROPERTY), HARDWARE_BITS);
+            } catch (IllegalArgumentException e) {
+                error = e.getMessage();
+            }
+            BITS = bits;
+            ERROR = error;
+        }
     }
 }

@@ -12,17 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.rnn4j.nd4j.internal.HostReport.Cpu;
 
 class HostReportTest {
-    private static final Cpu EMERALD_RAPIDS = new Cpu("GenuineIntel", 6, 207, Set.of("avx2", "avx512f", "amx_tile"));
-    private static final Cpu SKYLAKE_X = new Cpu("GenuineIntel", 6, 85, Set.of("avx2", "avx512f"));
-    private static final Cpu ZEN3 = new Cpu("AuthenticAMD", 25, 1, Set.of("avx2"));
-    private static final Cpu ZEN5 = new Cpu("AuthenticAMD", 26, 2, Set.of("avx2", "avx512f"));
+    private static final Cpu EMERALD_RAPIDS = new Cpu("GenuineIntel", 6, 207, "",
+            Set.of("avx2", "avx512f", "amx_tile"));
+    private static final Cpu SKYLAKE_X = new Cpu("GenuineIntel", 6, 85, "", Set.of("avx2", "avx512f"));
+    private static final Cpu ZEN3 = new Cpu("AuthenticAMD", 25, 1, "", Set.of("avx2"));
+    private static final Cpu ZEN5 = new Cpu("AuthenticAMD", 26, 2, "", Set.of("avx2", "avx512f"));
 
     @Test
     void parsesTheFirstProcessorOfProcCpuinfo() {
         Optional<Cpu> cpu = Cpu.parse(List.of("processor\t: 0", "vendor_id\t: AuthenticAMD", "cpu family\t: 25",
-                "model\t\t: 1", "model name\t: AMD EPYC", "flags\t\t: fpu sse avx2 fma", "", "processor\t: 1",
+                "model\t\t: 1", "model name\t: AMD EPYC", "flags\t\t: fpu sse avx2 fma fma", "", "processor\t: 1",
                 "vendor_id\t: GenuineIntel"));
-        assertEquals(Optional.of(new Cpu("AuthenticAMD", 25, 1, Set.of("fpu", "sse", "avx2", "fma"))), cpu);
+        assertEquals(Optional.of(new Cpu("AuthenticAMD", 25, 1, "AMD EPYC", Set.of("fpu", "sse", "avx2", "fma"))), cpu);
         assertEquals(Optional.empty(), Cpu.parse(List.of("Processor\t: ARMv8", "Features\t: asimd")));
     }
 
@@ -38,7 +39,7 @@ class HostReportTest {
         assertEquals(Optional.empty(), HostReport.blasWarning(null, Optional.of(SKYLAKE_X)));
         assertEquals(Optional.empty(), HostReport.blasWarning(null, Optional.of(ZEN3)));
         assertEquals(Optional.empty(), HostReport.blasWarning(null, Optional.empty()));
-        assertFalse(HostReport.fallsBackToPrescott(new Cpu("GenuineIntel", 6, 207, Set.of("sse4_2"))),
+        assertFalse(HostReport.fallsBackToPrescott(new Cpu("GenuineIntel", 6, 207, "", Set.of("sse4_2"))),
                 "no AVX: Prescott is what the CPU has");
     }
 
