@@ -278,19 +278,19 @@ public final class Trainer {
 
     /** What can be checked of a {@link SequenceModel} before training; other models check their own inputs. */
     private void checkFits(SequenceDataset data, String name) {
-        if (!(model instanceof SequenceModel model)) {
+        if (!(model instanceof SequenceModel sequences)) {
             return;
         }
-        boolean tokens = model.embedding() != null;
+        boolean tokens = sequences.embedding() != null;
         if (data.isTokens() != tokens) {
             throw new IllegalArgumentException(name + " holds " + (data.isTokens() ? "token ids" : "vectors")
                     + " but the model takes " + (tokens ? "token ids (it has an embedding)" : "vectors"));
         }
-        if (!tokens && data.featureSize() != model.recurrent().inputSize()) {
+        if (!tokens && data.featureSize() != sequences.recurrent().inputSize()) {
             throw new IllegalArgumentException(name + " has " + data.featureSize() + " features per step but the "
-                    + "model's input size is " + model.recurrent().inputSize());
+                    + "model's input size is " + sequences.recurrent().inputSize());
         }
-        if (model.outputMode() == SequenceModel.OutputMode.ALL_STEPS) {
+        if (sequences.outputMode() == SequenceModel.OutputMode.ALL_STEPS) {
             throw new IllegalArgumentException("the trainer trains models with one target per sequence "
                     + "(OutputMode.LAST_STEP or FINAL_HIDDEN); this model predicts every step");
         }
