@@ -1,6 +1,5 @@
 package org.rnn4j.nd4j.model;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -204,7 +203,8 @@ public final class SequenceModel implements Model {
      * {@link OutputMode#FINAL_HIDDEN}; each row equals a {@code predict} of that sequence alone to float rounding.
      * For a classifier whose head outputs logits, {@link Probabilities#of} turns the rows into probabilities.
      *
-     * @throws IllegalArgumentException naming the sequence and step of a bad input, before anything runs
+     * @throws IllegalArgumentException naming the sequence and step of a bad input (inference changes no state; a bad
+     *                                  sequence costs only the batches before its own)
      * @throws IllegalStateException    if the model takes token ids or predicts every step
      */
     public float[][] predictVectors(List<float[][]> sequences) {
@@ -243,13 +243,10 @@ public final class SequenceModel implements Model {
             throw new IllegalStateException("this model predicts every step (OutputMode.ALL_STEPS); predictVectors "
                     + "and predictTokens return one row per sequence: use predict(input, lengths)");
         }
-        List<PaddedBatch> padded = new ArrayList<>(); // every batch checked before any runs
-        for (int from = 0; from < sequences.size(); from += JAVA_BATCH) {
-            padded.add(batches.make(from, Math.min(sequences.size(), from + JAVA_BATCH)));
-        }
         float[][] rows = new float[sequences.size()][];
         int row = 0;
-        for (PaddedBatch b : padded) {
+        for (int from = 0; from < sequences.size(); from += JAVA_BATCH) { // one padded batch alive at a time
+            PaddedBatch b = batches.make(from, Math.min(sequences.size(), from + JAVA_BATCH));
             INDArray predictions = predict(b.input(), b.lengths());
             for (int k = 0; k < b.lengths().length; k++) {
                 rows[row++] = predictions.getRow(k).dup().castTo(DataType.FLOAT).toFloatVector();
