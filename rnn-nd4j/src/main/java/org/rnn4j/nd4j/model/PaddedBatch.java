@@ -17,19 +17,8 @@ record PaddedBatch(INDArray input, int[] lengths) {
         int[] lengths = new int[batch];
         int steps = 0;
         for (int b = 0; b < batch; b++) {
-            float[][] sequence = sequences.get(from + b);
-            String name = "sequences[" + (from + b) + "]";
-            if (sequence == null || sequence.length == 0) {
-                throw new IllegalArgumentException(name + " must have at least one step but is "
-                        + (sequence == null ? "null" : "empty"));
-            }
-            for (int t = 0; t < sequence.length; t++) {
-                if (sequence[t] == null || sequence[t].length != inputSize) {
-                    throw new IllegalArgumentException(name + "[" + t + "] must have " + inputSize
-                            + " features (the model's input size) but has "
-                            + (sequence[t] == null ? "null" : sequence[t].length));
-                }
-            }
+            float[][] sequence = SequenceInputs.checkVectors(sequences.get(from + b), inputSize,
+                    "sequences[" + (from + b) + "]");
             lengths[b] = sequence.length;
             steps = Math.max(steps, sequence.length);
         }
@@ -54,17 +43,8 @@ record PaddedBatch(INDArray input, int[] lengths) {
         int[] lengths = new int[batch];
         int steps = 0;
         for (int b = 0; b < batch; b++) {
-            int[] sequence = sequences.get(from + b);
-            if (sequence == null || sequence.length == 0) {
-                throw new IllegalArgumentException("sequences[" + (from + b) + "] must have at least one token but "
-                        + "is " + (sequence == null ? "null" : "empty"));
-            }
-            for (int t = 0; t < sequence.length; t++) {
-                if (sequence[t] < 0 || sequence[t] >= vocabularySize) {
-                    throw new IllegalArgumentException("sequences[" + (from + b) + "][" + t + "] must be a token id "
-                            + "in [0, " + (vocabularySize - 1) + "] but is " + sequence[t]);
-                }
-            }
+            int[] sequence = SequenceInputs.checkTokens(sequences.get(from + b), vocabularySize,
+                    "sequences[" + (from + b) + "]");
             lengths[b] = sequence.length;
             steps = Math.max(steps, sequence.length);
         }

@@ -69,6 +69,52 @@ class PlainJavaPredictionTest {
         assertEquals(1 / (1 + Math.exp(-rows[0][0])), p[0][0], 1e-6);
     }
 
+    /**
+     * Batches of growing and shrinking shapes (the layers' per-thread buffers change with each): every row the same
+     * bits as {@code predict} of the same padded batch, for the fused engine (LSTM, GRU; one direction and two,
+     * stacked) and a vanilla RNN.
+     */
+    @Test
+    void rowsOfPassesOfChangingShapesEqualPredictOfTheSameBatch() {
+        List<SequenceModel> models = List.of(VECTORS,
+                SequenceModel.builder().recurrent(org.rnn4j.nd4j.layer.StackedRnn.builder(Lstm.builder(3, 8).build())
+                        .layers(2).bidirectional(true).build()).head(Dense.builder(16, 2).build())
+                        .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN).seed(5).build(),
+                SequenceModel.builder().recurrent(org.rnn4j.nd4j.cell.VanillaRnn.builder(3, 5).build())
+                        .outputMode(SequenceModel.OutputMode.LAST_STEP).seed(6).build(),
+                SequenceModel.builder().recurrent(org.rnn4j.nd4j.layer.StackedRnn.builder(Gru.builder(3, 4).build())
+                        .bidirectional(true).build()).outputMode(SequenceModel.OutputMode.LAST_STEP).seed(7).build());
+        SplittableRandom random = new SplittableRandom(8);
+        for (SequenceModel model : models) {
+            for (int batch : new int[] {5, 40, 3, SequenceModel.JAVA_BATCH + 30, 17, 1}) {
+                List<float[][]> sequences = new ArrayList<>();
+                for (int n = 0; n < batch; n++) {
+                    float[][] s = new float[1 + random.nextInt(30)][3];
+                    for (float[] step : s) {
+                        for (int k = 0; k < 3; k++) {
+                            step[k] = (float) random.nextDouble(-1, 1);
+                        }
+                    }
+                    sequences.add(s);
+                }
+                float[][] rows = model.predictVectors(sequences);
+                for (int from = 0; from < batch; from += SequenceModel.JAVA_BATCH) {
+                    int to = Math.min(batch, from + SequenceModel.JAVA_BATCH);
+                    PaddedBatch b = PaddedBatch.ofVectors(sequences, from, to, 3, DataType.FLOAT);
+                    INDArray expected = model.predict(b.input(), b.lengths());
+                    for (int k = 0; k < to - from; k++) {
+                        assertArrayEquals(expected.getRow(k).toFloatVector(), rows[from + k], 0f,
+                                model.config().recurrent() + ", batch " + batch + ", row " + (from + k));
+                    }
+                }
+            }
+        }
+        List<int[]> sentences = List.of(new int[] {3, 5, 7}, new int[] {1}, new int[] {19, 2, 2, 4, 8});
+        float[][] first = TOKENS.predictTokens(sentences);
+        TOKENS.predictTokens(List.of(new int[40], new int[] {2}));
+        assertArrayEquals(first, TOKENS.predictTokens(sentences), "the same bits after a larger pass");
+    }
+
     @Test
     void badInputNamesTheSequenceAndStep() {
         IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
