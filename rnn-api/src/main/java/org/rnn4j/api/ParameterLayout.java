@@ -24,7 +24,12 @@ public final class ParameterLayout {
         long next = 0;
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             o.put(e.getKey(), next);
-            next += count(e.getValue());
+            try {
+                next = Math.addExact(next, count(e.getValue()));
+            } catch (ArithmeticException overflow) {
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' of shape "
+                        + Arrays.toString(e.getValue()) + " takes the layout past " + Long.MAX_VALUE + " scalars");
+            }
         }
         this.offsets = Collections.unmodifiableMap(o);
         this.size = next;
@@ -113,7 +118,7 @@ public final class ParameterLayout {
     private static long count(long[] shape) {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            n = Math.multiplyExact(n, d);
         }
         return n;
     }

@@ -19,6 +19,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
+import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.model.SequenceModel;
 
@@ -44,6 +45,14 @@ public final class ModelArchive {
     static final String PARAMETERS = "parameters";
     private static final String SAFETENSORS = ".safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most bytes the manifest may inflate to (a large vocabulary in {@code extra} fits many times over). */
+    static final long MAX_MANIFEST_BYTES = 256L << 20;
+    /** Room for a safetensors entry's length field and JSON header beyond its data. */
+    static final long SAFETENSORS_OVERHEAD = 16L << 20;
+    /** Each extra array group (an optimizer's state) may hold up to this many times the parameters' bytes. */
+    static final long ARRAY_GROUP_FACTOR = 4;
+    /** The largest Java byte array. */
+    private static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 8;
 
     private ModelArchive() {
     }
@@ -118,11 +127,77 @@ public final class ModelArchive {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no model file there");
         }
-        Map<String, byte[]> entries = entries(file);
-        byte[] manifestBytes = entries.remove(MANIFEST);
-        if (manifestBytes == null) {
-            throw new IOException(file + " is not an rnn4j model file: it has no " + MANIFEST);
+        byte[] bytes = Files.readAllBytes(file);
+        if (!hasEndRecord(bytes)) {
+            throw new IOException(file + " is truncated or not an rnn4j model file: the zip end record is missing");
         }
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            ZipEntry first = zip.getNextEntry();
+            if (first == null || !first.getName().equals(MANIFEST)) {
+                throw new IOException(file + " is not an rnn4j model file: its first entry must be " + MANIFEST
+                        + " but is " + (first == null ? "missing" : "'" + first.getName() + "'"));
+            }
+            JsonNode manifest = manifest(file, bounded(zip, MAX_MANIFEST_BYTES, file, MANIFEST, "the manifest's "
+                    + "limit"));
+            SequenceModel.Config config;
+            try {
+                config = ModelConfigJson.read(manifest.get("model"));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            // every size below comes from the configuration and is checked against the bytes the file holds before
+            // anything is allocated or initialised: a tampered size fails here, not in a huge allocation
+            ParameterLayout layout;
+            long parameterBytes;
+            try {
+                layout = SequenceModel.layoutOf(config);
+                parameterBytes = Math.multiplyExact(layout.size(), (long) config.dataType().width());
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                throw new IOException(file + ": the configuration's parameters do not fit in memory ("
+                        + e.getMessage() + ")", e);
+            }
+            long entryLimit = saturatedAdd(parameterBytes, SAFETENSORS_OVERHEAD);
+            long groupLimit = saturatedAdd(saturatedMultiply(parameterBytes, ARRAY_GROUP_FACTOR), SAFETENSORS_OVERHEAD);
+            String parametersEntry = PARAMETERS + SAFETENSORS;
+            Map<String, Map<String, INDArray>> arrays = new LinkedHashMap<>();
+            Map<String, INDArray> parameters = null;
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String name = entry.getName();
+                String where = file + "!" + name;
+                if (name.equals(parametersEntry)) {
+                    if (parameters != null) {
+                        throw new IOException(file + " has the entry '" + name + "' twice");
+                    }
+                    parameters = SafeTensors.decode(where, bounded(zip, entryLimit, file, name,
+                            "what the configuration's " + layout.size() + " parameters of " + config.dataType()
+                                    + " need")).tensors();
+                } else if (name.endsWith(SAFETENSORS) && !name.equals(MANIFEST)) {
+                    String group = name.substring(0, name.length() - SAFETENSORS.length());
+                    Map<String, INDArray> decoded = SafeTensors.decode(where, bounded(zip, groupLimit, file, name,
+                            ARRAY_GROUP_FACTOR + "× the parameters' bytes")).tensors();
+                    if (arrays.put(group, decoded) != null) {
+                        throw new IOException(file + " has the entry '" + name + "' twice");
+                    }
+                } else {
+                    throw new IOException(file + " has an unexpected entry '" + name + "'");
+                }
+            }
+            if (parameters == null) {
+                throw new IOException(file + " has no " + parametersEntry);
+            }
+            String source = file + "!" + parametersEntry;
+            check(source, parameters, layout, config.dataType());
+            SequenceModel model = SequenceModel.builder(config).build();
+            parameters.forEach(model.parameters()::set);
+            JsonNode extra = manifest.get("extra");
+            return new Contents(model, extra instanceof ObjectNode o ? o : null, arrays);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new IOException(file + " is corrupt or truncated (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The manifest's JSON, checked for the format and its version. */
+    private static JsonNode manifest(Path file, byte[] manifestBytes) throws IOException {
         JsonNode manifest;
         try {
             manifest = JSON.readTree(manifestBytes);
@@ -141,52 +216,33 @@ public final class ModelArchive {
             throw new IOException(file + " has format version " + version.intValue() + ", written by a newer rnn4j; "
                     + "this one reads versions up to " + FORMAT_VERSION + ": upgrade rnn4j to load it");
         }
-        SequenceModel.Config config;
-        try {
-            config = ModelConfigJson.read(manifest.get("model"));
-        } catch (IOException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-        SequenceModel model = SequenceModel.builder(config).build();
-        byte[] parameterBytes = entries.remove(PARAMETERS + SAFETENSORS);
-        if (parameterBytes == null) {
-            throw new IOException(file + " has no " + PARAMETERS + SAFETENSORS);
-        }
-        String parametersEntry = file + "!" + PARAMETERS + SAFETENSORS;
-        assign(parametersEntry, SafeTensors.decode(parametersEntry, parameterBytes).tensors(), model.parameters());
-        Map<String, Map<String, INDArray>> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-            if (!e.getKey().endsWith(SAFETENSORS)) {
-                throw new IOException(file + " has an unexpected entry '" + e.getKey() + "'");
-            }
-            String group = e.getKey().substring(0, e.getKey().length() - SAFETENSORS.length());
-            arrays.put(group, SafeTensors.decode(file + "!" + e.getKey(), e.getValue()).tensors());
-        }
-        JsonNode extra = manifest.get("extra");
-        return new Contents(model, extra instanceof ObjectNode o ? o : null, arrays);
+        return manifest;
     }
 
-    /** Reads every entry through {@link ZipInputStream}, which checks each entry's CRC. */
-    private static Map<String, byte[]> entries(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                if (entries.put(entry.getName(), zip.readAllBytes()) != null) {
-                    throw new IOException(file + " has the entry '" + entry.getName() + "' twice");
-                }
-            }
-        } catch (ZipException | java.io.EOFException e) {
-            throw new IOException(file + " is corrupt or truncated (" + e.getMessage() + ")", e);
+    /**
+     * The current entry's bytes, inflating no more than {@code limit} (a zip entry's declared size can lie: only the
+     * bytes actually inflated count).
+     */
+    private static byte[] bounded(ZipInputStream zip, long limit, Path file, String entry, String why)
+            throws IOException {
+        int cap = (int) Math.min(limit, MAX_ENTRY_BYTES);
+        byte[] data = zip.readNBytes(cap + 1);
+        if (data.length > cap) {
+            throw new IOException(file + ": entry '" + entry + "' inflates to more than " + cap + " bytes, beyond "
+                    + (cap < limit ? "the largest array Java holds" : why));
         }
-        if (entries.isEmpty()) {
-            throw new IOException(file + " is not an rnn4j model file (no zip entries; empty, truncated or another "
-                    + "format)");
-        }
-        if (!hasEndRecord(bytes)) {
-            throw new IOException(file + " is truncated: the zip end record is missing");
-        }
-        return entries;
+        return data;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return high == 0 && low >= 0 ? low : Long.MAX_VALUE;
     }
 
     /** A complete zip ends with an end-of-central-directory record (signature PK\5\6) and its comment. */
@@ -208,30 +264,36 @@ public final class ModelArchive {
      * @throws IOException if a name is missing or extra, or a shape or data type differs from the configuration's
      */
     public static void assign(String source, Map<String, INDArray> tensors, Parameters target) throws IOException {
+        check(source, tensors, target.layout(), target.dataType());
+        target.names().forEach(n -> target.set(n, tensors.get(n)));
+    }
+
+    /** Checks arrays by name against a layout and data type, and that they are finite. */
+    private static void check(String source, Map<String, INDArray> tensors, ParameterLayout layout,
+                              org.nd4j.linalg.api.buffer.DataType type) throws IOException {
         String where = source + " does not match the configuration: ";
-        for (String name : target.names()) {
+        for (String name : layout.names()) {
             INDArray t = tensors.get(name);
             if (t == null) {
                 throw new IOException(where + "parameter '" + name + "' is missing");
             }
-            long[] expected = target.layout().shape(name);
+            long[] expected = layout.shape(name);
             if (!Arrays.equals(expected, t.shape())) {
                 throw new IOException(where + "parameter '" + name + "' has shape " + Arrays.toString(t.shape())
                         + " but the configuration needs " + Arrays.toString(expected));
             }
-            if (t.dataType() != target.dataType()) {
+            if (t.dataType() != type) {
                 throw new IOException(where + "parameter '" + name + "' is " + t.dataType() + " but the "
-                        + "configuration's data type is " + target.dataType());
+                        + "configuration's data type is " + type);
             }
             if (!finite(t)) { // saving refuses such parameters, so a file that holds them was not written by rnn4j
                 throw new IOException(source + ": parameter '" + name + "' has NaN or infinite values");
             }
         }
         for (String name : tensors.keySet()) {
-            if (!target.layout().contains(name)) {
+            if (!layout.contains(name)) {
                 throw new IOException(where + "it has parameter '" + name + "', which the configuration does not");
             }
         }
-        target.names().forEach(n -> target.set(n, tensors.get(n)));
     }
 }

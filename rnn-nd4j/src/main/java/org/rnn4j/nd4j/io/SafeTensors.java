@@ -100,17 +100,26 @@ public final class SafeTensors {
         long[] shape = new long[shapeNode.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong(-1);
+            JsonNode size = shapeNode.get(i);
+            shape[i] = size.canConvertToExactIntegral() && size.canConvertToLong() ? size.asLong() : -1;
             if (shape[i] < 0) {
-                throw new IOException(where + " has a negative or non-numeric size in shape " + shapeNode);
+                throw new IOException(where + " has a negative or non-integer size in shape " + shapeNode);
             }
-            count *= shape[i];
+            try {
+                count = Math.multiplyExact(count, shape[i]);
+                Math.multiplyExact(count, width);
+            } catch (ArithmeticException e) {
+                throw new IOException(where + " has shape " + shapeNode + ", whose byte count overflows 64 bits "
+                        + "(the file holds " + dataLength + " data bytes)");
+            }
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
+        JsonNode first = offsets.get(0);
+        JsonNode last = offsets.get(1);
+        long begin = first.canConvertToExactIntegral() && first.canConvertToLong() ? first.asLong() : -1;
+        long end = last.canConvertToExactIntegral() && last.canConvertToLong() ? last.asLong() : -1;
         if (begin < 0 || end < begin || end > dataLength) {
-            throw new IOException(where + " has data_offsets [" + begin + ", " + end + "] outside the "
-                    + dataLength + " data bytes (truncated file?)");
+            throw new IOException(where + " has data_offsets " + offsets + " outside the " + dataLength
+                    + " data bytes (truncated file?)");
         }
         if (end - begin != count * width) {
             throw new IOException(where + " has " + (end - begin) + " data bytes but shape "

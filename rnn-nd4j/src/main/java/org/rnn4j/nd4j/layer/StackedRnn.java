@@ -35,14 +35,26 @@ public record StackedRnn(CellSpec cell, int layers, boolean bidirectional, Merge
     public enum Merge { CONCAT, SUM }
 
     public static final int DEFAULT_LAYERS = 1;
+    /**
+     * The deepest stack: far beyond any recurrent stack in use (PyTorch's and Keras's examples stop at a handful),
+     * and small enough that a model file whose layer count was tampered with is refused at once instead of building
+     * millions of layers' descriptions.
+     */
+    public static final int MAX_LAYERS = 1024;
     public static final Merge DEFAULT_MERGE = Merge.CONCAT;
 
     public StackedRnn {
         Checks.notNull(cell, "cell");
-        Checks.positive(layers, "layers");
+        if (layers < 1 || layers > MAX_LAYERS) {
+            throw new IllegalArgumentException("layers must be in [1, " + MAX_LAYERS + "] but is " + layers);
+        }
         Checks.notNull(merge, "merge");
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1) but is " + dropout);
+        }
+        if (bidirectional && merge == Merge.CONCAT && cell.outputSize() > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("a bidirectional stack concatenates two outputs of "
+                    + cell.outputSize() + " features, more than an int holds");
         }
         if (layers > 1) {
             try {

@@ -97,21 +97,13 @@ public final class SequenceModel implements Model {
             throw new IllegalArgumentException("embedding must have dimension " + rnn.inputSize()
                     + " (the recurrent layer's inputSize) but has " + b.embedding.dimension());
         }
-        ParameterLayout.Builder layout = ParameterLayout.builder();
-        if (b.embedding != null) {
-            layout.add("embedding", b.embedding.layout());
-        }
-        layout.add("rnn", rnn.layout());
-        if (b.head != null) {
-            layout.add("head", b.head.layout());
-        }
         this.outputMode = Checks.notNull(b.outputMode, "outputMode");
         if (!(b.headDropout >= 0 && b.headDropout < 1)) {
             throw new IllegalArgumentException("headDropout must be in [0, 1) but is " + b.headDropout);
         }
         this.headDropout = b.headDropout > 0 ? new Dropout(b.headDropout, b.seed + 1) : null;
         this.config = new Config(b.embedding, rnn, b.head, b.outputMode, b.headDropout, b.dataType, b.seed);
-        this.parameters = Parameters.zeros(layout.build(), Checks.floatingType(b.dataType, "dataType"));
+        this.parameters = Parameters.zeros(layoutOf(config), Checks.floatingType(b.dataType, "dataType"));
         this.gradients = parameters.zerosLike();
         SplittableRandom random = new SplittableRandom(b.seed);
         if (b.embedding != null) {
@@ -132,6 +124,26 @@ public final class SequenceModel implements Model {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The names and shapes of the parameters a model of {@code config} has, without building it (what a file
+     * reader checks the stored arrays against before any initialisation runs).
+     *
+     * @throws IllegalArgumentException if a parameter's element count does not fit in a long
+     */
+    public static ParameterLayout layoutOf(Config config) {
+        Checks.notNull(config, "config");
+        Checks.notNull(config.recurrent(), "config.recurrent");
+        ParameterLayout.Builder layout = ParameterLayout.builder();
+        if (config.embedding() != null) {
+            layout.add("embedding", config.embedding().layout());
+        }
+        layout.add("rnn", config.recurrent().layout());
+        if (config.head() != null) {
+            layout.add("head", config.head().layout());
+        }
+        return layout.build();
     }
 
     /**
@@ -292,7 +304,7 @@ public final class SequenceModel implements Model {
                        boolean keepFinalState) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
-        long passIndex = trainingPasses++;
+        long passIndex = trainingPasses; // counted once the pass is past its checks: a rejected call changes nothing
         if (recurrent instanceof StackedRnnLayer stacked) {
             stacked.startTrainingPass(passIndex);
         }
@@ -303,6 +315,7 @@ public final class SequenceModel implements Model {
         State finalState = keepFinalState ? pass.trace.finalState().dup() : null;
         TrainingBuffers buffers = trainingBuffers(pass.predictions);
         double lossValue = loss.computeInto(pass.predictions, targets, pass.stepMask, buffers.dPredictions);
+        trainingPasses = passIndex + 1;
         Buffers.zero(gradients.flat());
 
         INDArray dPredictions = buffers.dPredictions;

@@ -44,6 +44,8 @@ public final class TruncatedBptt {
      * shorter), starting from zeros.
      *
      * @return the mean of the chunks' losses
+     * @throws IllegalArgumentException for a bad input or target anywhere in the sequence, before the first chunk
+     *                                  changes anything
      */
     public double train(INDArray input, INDArray targets) {
         Checks.notNull(input, "input");
@@ -53,6 +55,14 @@ public final class TruncatedBptt {
             throw new IllegalArgumentException("targets must have " + steps + " steps (input's) but has shape "
                     + java.util.Arrays.toString(targets.shape()));
         }
+        // every chunk's values are checked before the first one steps the optimizer: a bad value in a late chunk
+        // must not leave the earlier chunks' updates behind
+        if (model.embedding() != null) {
+            model.embedding().ids(input);
+        } else {
+            Inputs.sequence(input, "input", model.recurrent().inputSize(), model.dataType());
+        }
+        Checks.finite(targets, "targets");
         State state = null;
         double total = 0;
         int chunks = 0;

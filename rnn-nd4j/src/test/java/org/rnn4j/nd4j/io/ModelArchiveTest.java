@@ -132,6 +132,64 @@ class ModelArchiveTest {
         assertTrue(field.getMessage().contains("model.embedding.dimension is missing"), field.getMessage());
     }
 
+    /**
+     * A small file whose configuration was tampered to huge sizes is refused at once, by comparing the sizes with
+     * the arrays it holds, before anything is allocated or initialised (an orthogonal init of hidden 40000 would
+     * run for minutes, and its weights need gigabytes).
+     */
+    @Test
+    void tamperedSizesAreRefusedBeforeAnyAllocationOrInitialisation() throws IOException {
+        for (UnaryOperator<String> edit : java.util.List.<UnaryOperator<String>>of(
+                s -> s.replace("\"hidden_size\" : 5", "\"hidden_size\" : 40000"),
+                s -> s.replace("\"layers\" : 2", "\"layers\" : 100000"),
+                s -> s.replace("\"vocabulary_size\" : 20", "\"vocabulary_size\" : 2000000000"),
+                s -> s.replace("\"hidden_size\" : 5", "\"hidden_size\" : 2147483647"))) {
+            Path file = rewrite("rnn4j.json", edit);
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> ModelArchive.load(file));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("does not match the configuration")
+                    || e.getMessage().contains("do not fit in memory")
+                    || e.getMessage().contains("layers must be in [1, 1024] but is 100000")
+                    || e.getMessage().contains("more than an int holds"), e.getMessage());
+            assertTrue(millis < 2000, "refused after " + millis + " ms: " + e.getMessage());
+        }
+    }
+
+    /** An entry that inflates far beyond what the configuration needs is cut off, not read into memory. */
+    @Test
+    void anEntryThatInflatesBeyondTheConfigurationsNeedIsRefused() throws IOException {
+        Path file = dir.resolve("m.rnn4j");
+        ModelArchive.save(file, classifier());
+        Map<String, byte[]> entries = unzip(Files.readAllBytes(file));
+        Path bomb = dir.resolve("bomb.rnn4j");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("rnn4j.json"));
+            zip.write(entries.get("rnn4j.json"));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("parameters.safetensors"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) { // 64 MiB of zeros, about 64 KiB compressed
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        Files.write(bomb, out.toByteArray());
+        assertTrue(Files.size(bomb) < 1 << 20);
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.load(bomb));
+        assertTrue(e.getMessage().contains("entry 'parameters.safetensors' inflates to more than")
+                && e.getMessage().contains("parameters of FLOAT need"), e.getMessage());
+
+        Map<String, byte[]> reordered = new java.util.LinkedHashMap<>();
+        reordered.put("parameters.safetensors", entries.get("parameters.safetensors"));
+        reordered.put("rnn4j.json", entries.get("rnn4j.json"));
+        Path wrongOrder = zip(reordered, dir.resolve("order.rnn4j"));
+        IOException order = assertThrows(IOException.class, () -> ModelArchive.load(wrongOrder));
+        assertTrue(order.getMessage().contains("its first entry must be rnn4j.json"), order.getMessage());
+    }
+
     @Test
     void truncatedAndCorruptedFilesAreRefused() throws IOException {
         Path file = dir.resolve("m.rnn4j");

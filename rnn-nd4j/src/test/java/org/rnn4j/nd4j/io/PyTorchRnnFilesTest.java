@@ -137,6 +137,19 @@ class PyTorchRnnFilesTest {
                 .putLong(h.length).put(h).putInt(7).array());
         assertTrue(loadError(intTensor).contains("tensor 'weight_ih_l0' has dtype 'I32'; supported: F32, F64"));
 
+        // shapes whose element count overflows 64 bits, or that are not integers, are refused naming the tensor
+        for (String shape : new String[] {"[4294967296,4294967296,0]", "[4611686018427387904,4]", "[2.5]",
+            "[\"3\"]"}) {
+            Path tampered = dir.resolve("shape.safetensors");
+            byte[] t = ("{\"weight_ih_l0\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,0]}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            Files.write(tampered, ByteBuffer.allocate(8 + t.length).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(t.length).put(t).array());
+            String error = loadError(tampered);
+            assertTrue(error.contains("tensor 'weight_ih_l0' has") && (error.contains("overflows 64 bits")
+                    || error.contains("non-integer size")), shape + ": " + error);
+        }
+
         Path newer = dir.resolve("newer.safetensors");
         Map<String, INDArray> m = valid();
         SafeTensors.write(newer, m, Map.of("format", PyTorchRnn.FORMAT, "format_version", "2"));

@@ -226,5 +226,10 @@ class StackedRnnTest {
                 () -> StackedRnn.builder(CellKind.LSTM.spec(2, 3, true)).dropout(1.0).build());
         assertThrows(IllegalArgumentException.class,
                 () -> StackedRnn.builder(CellKind.LSTM.spec(2, 3, true)).layers(0).build());
+        assertEquals("layers must be in [1, 1024] but is 1025", assertThrows(IllegalArgumentException.class,
+                () -> StackedRnn.builder(CellKind.LSTM.spec(2, 3, true)).layers(StackedRnn.MAX_LAYERS + 1).build())
+                .getMessage());
+        assertEquals(StackedRnn.MAX_LAYERS, StackedRnn.builder(CellKind.LSTM.spec(2, 3, true))
+                .layers(StackedRnn.MAX_LAYERS).build().layers());
     }
 }

@@ -23,6 +23,52 @@ class TruncatedBpttTest {
                 .dataType(DataType.DOUBLE).seed(4).build();
     }
 
+    /** A NaN or a bad token id in the last chunk is refused before the first chunk steps the optimizer. */
+    @Test
+    void aBadValueInALateChunkChangesNothing() {
+        SequenceModel m = model();
+        org.rnn4j.nd4j.optim.Adam adam = new org.rnn4j.nd4j.optim.Adam(0.01);
+        adam.initialise(m.parameters());
+        TruncatedBptt tbptt = new TruncatedBptt(m, adam, new MeanSquaredError(), 4, 4);
+        tbptt.train(Nd4j.rand(DataType.DOUBLE, 12, 2, 2), Nd4j.rand(DataType.DOUBLE, 12, 2, 1)); // Adam has state
+        INDArray parameters = m.parameters().flat().dup();
+        INDArray gradients = m.gradients().flat().dup();
+        java.util.Map<String, INDArray> optimizerState = new java.util.HashMap<>();
+        adam.state().forEach((name, value) -> optimizerState.put(name, value.dup()));
+        long optimizerSteps = adam.steps();
+        long passes = m.trainingPasses();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 12, 2, 2);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 12, 2, 1);
+        INDArray badX = x.dup();
+        badX.putScalar(new long[] {11, 1, 0}, Double.NaN);
+        INDArray badY = y.dup();
+        badY.putScalar(new long[] {10, 0, 0}, Double.POSITIVE_INFINITY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tbptt.train(badX, y));
+        assertTrue(e.getMessage().contains("input"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> tbptt.train(x, badY));
+        assertTrue(e.getMessage().contains("targets"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.computeGradients(x, Nd4j.rand(DataType.DOUBLE, 12, 2,
+                3), new MeanSquaredError()), "targets of the wrong width");
+        assertTrue(parameters.equalsWithEps(m.parameters().flat(), 0), "parameters unchanged");
+        assertTrue(gradients.equalsWithEps(m.gradients().flat(), 0), "gradients unchanged");
+        adam.state().forEach((name, value) -> assertTrue(optimizerState.get(name).equalsWithEps(value, 0), name));
+        assertEquals(optimizerSteps, adam.steps(), "optimizer steps unchanged");
+        assertEquals(passes, m.trainingPasses(), "the dropout streams did not move");
+
+        SequenceModel tokens = SequenceModel.builder().embedding(new org.rnn4j.nd4j.layer.Embedding(5, 2, 0))
+                .recurrent(Lstm.builder(2, 3).build()).head(Dense.builder(3, 1).build()).dataType(DataType.DOUBLE)
+                .seed(1).build();
+        Sgd sgd = new Sgd(0.1);
+        sgd.initialise(tokens.parameters());
+        INDArray ids = Nd4j.zeros(DataType.DOUBLE, 12, 2).addi(1);
+        ids.putScalar(new long[] {11, 0}, 7);
+        INDArray before = tokens.parameters().flat().dup();
+        e = assertThrows(IllegalArgumentException.class, () -> new TruncatedBptt(tokens, sgd,
+                new MeanSquaredError(), 4, 4).train(ids, Nd4j.rand(DataType.DOUBLE, 12, 2, 1)));
+        assertTrue(e.getMessage().contains("token id in [0, 4] but is 7"), e.getMessage());
+        assertTrue(before.equalsWithEps(tokens.parameters().flat(), 0));
+    }
+
     @Test
     void oneChunkCoveringTheSequenceIsPlainBptt() {
         SequenceModel a = model();
