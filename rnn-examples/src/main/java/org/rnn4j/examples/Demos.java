@@ -5,14 +5,16 @@ import org.rnn4j.examples.article.WorkedExample;
 import org.rnn4j.examples.price.PriceDemo;
 import org.rnn4j.examples.sentiment.SentimentDemo;
 import org.rnn4j.examples.sentiment.SentimentPredict;
+import org.rnn4j.examples.serving.ServeCommand;
+import org.rnn4j.examples.serving.ServingLoad;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /** The launcher: lists the demos; runs the one named, or the sentiment classifier when none is. */
 @Command(name = "rnn4j-demos", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "rnn4j demos. Without a demo name, runs sentiment.",
-        subcommands = {SentimentDemo.class, SentimentPredict.class, PriceDemo.class, WorkedExample.class,
-            SimpleRnnTraining.class})
+        subcommands = {SentimentDemo.class, SentimentPredict.class, ServeCommand.class, ServingLoad.class,
+            PriceDemo.class, WorkedExample.class, SimpleRnnTraining.class})
 public final class Demos implements Runnable {
     @Override
     public void run() {

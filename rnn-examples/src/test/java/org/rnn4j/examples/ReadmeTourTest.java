@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -34,6 +36,8 @@ import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.Adam;
 import org.rnn4j.nd4j.optim.Sgd;
+import org.rnn4j.serve.BatchingPredictor;
+import org.rnn4j.serve.Predictor;
 import org.rnn4j.train.Checkpoint;
 import org.rnn4j.train.Metrics;
 import org.rnn4j.train.Trainer;
@@ -163,6 +167,32 @@ class ReadmeTourTest {
                 .build()
                 .fit(train);
         // README-RESUME-END
+    }
+
+    @Test
+    void servingTourAnswersFromAnyThread() throws Exception {
+        SequenceModel model = SequenceModel.builder().embedding(new Embedding(50, 8, 0))
+                .recurrent(Gru.builder(8, 16).build()).head(Dense.builder(16, 1).build())
+                .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN).seed(4).build();
+        int[] tokens = {4, 8, 15, 16, 23, 42};
+        float[] row;
+        // README-SERVING-BEGIN
+        // One predictor for the service; any number of threads call predict, and requests that arrive
+        // together run as one padded pass.
+        try (BatchingPredictor predictor = Predictor.batching(model)
+                .maxBatch(32).maxDelay(Duration.ofMillis(2))          // up to 32 per pass; wait at most 2 ms
+                .queueCapacity(1024).timeout(Duration.ofSeconds(1))   // bounded: beyond it, fail fast
+                .build()) {
+            CompletableFuture<float[]> answer = predictor.predict(tokens);   // from any thread
+            row = answer.get();   // = model.predictTokens(List.of(tokens))[0], to float rounding
+        }
+        // README-SERVING-END
+        assertArrayEquals(model.predictTokens(List.<int[]>of(tokens))[0], row, 1e-5f);
+    }
+
+    @Test
+    void readmeShowsTheServingTourVerbatim() throws Exception {
+        assertQuoted("README-SERVING");
     }
 
     @Test

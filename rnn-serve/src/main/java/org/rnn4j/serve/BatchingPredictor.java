@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Predictor} that batches concurrent requests dynamically, as DJL Serving, TorchServe and Triton do, inside
  * the JVM: requests wait in a bounded queue; a dispatcher thread starts a pass when a pass thread is free, as soon
- * as {@code maxBatch} requests wait or the oldest has waited {@code maxDelay}; the pass pads the batch
+ * as {@code maxBatch} requests wait, the oldest has waited {@code maxDelay}, or no request has arrived for
+ * {@code maxDelay / }{@value #BURST_GAP_DIVISOR} (the burst is over); the pass pads the batch
  * ({@link SequenceModel#predictTokens}/{@link SequenceModel#predictVectors}), runs the model once and answers each
  * request with its own row. Which requests run together is {@link BatchSelection}'s rule: all that wait when they fit,
  * else the oldest and those closest to it in length.
@@ -52,6 +53,12 @@ public final class BatchingPredictor implements Predictor {
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(2);
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
     public static final int DEFAULT_THREADS = 1;
+    /**
+     * A batch also starts once no request has arrived for {@code maxDelay / BURST_GAP_DIVISOR}: the burst is over,
+     * and waiting longer would only idle the pass thread (a lone client's request would wait all of
+     * {@code maxDelay} for companions that never come).
+     */
+    public static final int BURST_GAP_DIVISOR = 8;
     /** The largest {@code maxBatch}: one pass of {@link SequenceModel#predictTokens} holds this many sequences. */
     public static final int MAX_BATCH_LIMIT = SequenceModel.JAVA_BATCH;
 
@@ -220,7 +227,8 @@ public final class BatchingPredictor implements Predictor {
             drain(pending);
             long deadline = pending.get(0).acceptedNanos + maxDelayNanos;
             while (pending.size() < maxBatch && !closed) {
-                long wait = deadline - System.nanoTime();
+                long burstOver = pending.get(pending.size() - 1).acceptedNanos + maxDelayNanos / BURST_GAP_DIVISOR;
+                long wait = Math.min(deadline, burstOver) - System.nanoTime();
                 if (wait <= 0) {
                     break;
                 }
@@ -449,7 +457,8 @@ public final class BatchingPredictor implements Predictor {
 
         /**
          * How long the oldest waiting request may wait for others to join its batch when fewer than
-         * {@code maxBatch} wait ({@code >= 0}; 0: a pass starts as soon as a pass thread is free).
+         * {@code maxBatch} wait ({@code >= 0}; 0: a pass starts as soon as a pass thread is free); the wait also ends
+         * once no request has arrived for {@code maxDelay / }{@value #BURST_GAP_DIVISOR}.
          */
         public Builder maxDelay(Duration maxDelay) {
             Checks.notNull(maxDelay, "maxDelay");

@@ -82,6 +82,32 @@ class BatchingPredictorTest {
         }
     }
 
+    /**
+     * A burst runs as one batch, and a batch starts once no request has come for maxDelay / 8 rather than after the
+     * whole maxDelay: a lone request is not held for companions that never come.
+     */
+    @Test
+    void aBurstRunsTogetherAndALoneRequestDoesNotWaitTheWholeMaxDelay() throws Exception {
+        Duration maxDelay = Duration.ofMillis(1600);
+        try (BatchingPredictor predictor = Predictor.batching(TestModels.tokenClassifier()).maxDelay(maxDelay)
+                .build()) {
+            List<CompletableFuture<float[]>> burst = new ArrayList<>();
+            for (int[] s : TestModels.tokenSequences(10, 8, 5)) {
+                burst.add(predictor.predict(s));
+            }
+            for (CompletableFuture<float[]> f : burst) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertEquals(1, predictor.stats().batches(), "the burst ran as one pass");
+            long start = System.nanoTime();
+            predictor.predict(new int[] {1, 2, 3}).get(10, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < maxDelay.toMillis() / 2, "a lone request waited " + millis + " ms, about the "
+                    + "burst gap of " + maxDelay.toMillis() / BatchingPredictor.BURST_GAP_DIVISOR + " ms, not the "
+                    + "maxDelay of " + maxDelay.toMillis() + " ms");
+        }
+    }
+
     @Test
     void aBadRequestFailsAloneAndTheOthersInItsBurstAreAnswered() throws Exception {
         SequenceModel model = TestModels.tokenClassifier();

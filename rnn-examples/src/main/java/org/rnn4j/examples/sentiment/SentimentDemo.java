@@ -1,5 +1,6 @@
 package org.rnn4j.examples.sentiment;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,6 +15,15 @@ import picocli.CommandLine.Option;
 public final class SentimentDemo implements Callable<Integer> {
     /** Where the trained model goes unless --model says otherwise; sentiment-predict reads it from there. */
     public static final String DEFAULT_MODEL = "rnn4j-output/sentiment.rnn4j";
+
+    /** Checks that {@code model} exists, telling the user how to make it if not. */
+    public static Path requireSavedModel(Path model) {
+        if (!Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("no saved model at " + model + ": train one first with "
+                    + "-Dexec.args=\"sentiment\" (or pass --model FILE)");
+        }
+        return model;
+    }
 
     @Option(names = "--data", description = "folder with the three UCI *_labelled.txt files (default: the copy "
             + "shipped with the examples)")

@@ -3,7 +3,6 @@ package org.rnn4j.examples.sentiment;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +25,7 @@ public final class SentimentPredict implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(model)) {
-            throw new IllegalArgumentException("no saved model at " + model + ": train one first with "
-                    + "-Dexec.args=\"sentiment\" (or pass --model FILE)");
-        }
+        SentimentDemo.requireSavedModel(model);
         SentimentModel classifier = SentimentModel.load(model);
         List<String> input = sentences;
         if (input.isEmpty()) {
