@@ -76,6 +76,12 @@ public final class Checks {
         return array;
     }
 
+    /** Whether every value is finite: {@link #finite}'s test, without the exception. */
+    public static boolean isFinite(INDArray array) {
+        notNull(array, "array");
+        return array.length() == 0 || allFinite(array);
+    }
+
     private static boolean allFinite(INDArray array) {
         return onHost(array) ? hostFinite(array) : !BooleanIndexing.or(array, Conditions.notFinite());
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,11 +85,6 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
         }
     }
 
-    private static double number(JsonNode node, String name) {
-        JsonNode v = node.get(name);
-        return v == null || v.isNull() ? Double.NaN : v.asDouble();
-    }
-
     /**
      * Loads the model, an optimizer initialised on its parameters with the saved state, and the trainer state.
      *
@@ -104,43 +100,133 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
         }
         SequenceModel model = contents.model();
         try {
-            JsonNode opt = required(checkpoint, "optimizer");
+            // every field is type- and range-checked: a checkpoint that loads is never read as something else
+            JsonNode opt = object(checkpoint, "optimizer", "optimizer");
             Map<String, Double> hyper = new LinkedHashMap<>();
-            required(opt, "hyperparameters").fields().forEachRemaining(e -> hyper.put(e.getKey(), e.getValue().asDouble()));
-            FlatOptimizer optimizer = Optimizers.create(required(opt, "kind").asText(), hyper);
+            JsonNode hyperparameters = object(opt, "hyperparameters", "optimizer.hyperparameters");
+            for (Iterator<Map.Entry<String, JsonNode>> it = hyperparameters.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                hyper.put(e.getKey(), finite(e.getValue(), "optimizer.hyperparameters." + e.getKey()));
+            }
+            FlatOptimizer optimizer = Optimizers.create(text(opt, "kind", "optimizer.kind"), hyper);
+            long steps = integer(opt, "steps", "optimizer.steps", 0, Long.MAX_VALUE);
+            long trainingPasses = integer(checkpoint, "training_passes", "training_passes", 0, Long.MAX_VALUE);
+
+            JsonNode t = object(checkpoint, "trainer", "trainer");
+            JsonNode historyNode = required(t, "history");
+            if (!historyNode.isArray()) {
+                throw new IOException("trainer.history must be an array but is " + describe(historyNode));
+            }
+            List<EpochSummary> history = new ArrayList<>();
+            for (int i = 0; i < historyNode.size(); i++) {
+                JsonNode h = historyNode.get(i);
+                String at = "trainer.history[" + i + "]";
+                if (!h.isObject()) {
+                    throw new IOException(at + " must be an object but is " + describe(h));
+                }
+                JsonNode metricName = h.get("metric_name");
+                if (metricName != null && !metricName.isNull() && !metricName.isTextual()) {
+                    throw new IOException(at + ".metric_name must be a string or null but is "
+                            + describe(metricName));
+                }
+                history.add(new EpochSummary((int) integer(h, "epoch", at + ".epoch", 0, Integer.MAX_VALUE),
+                        number(h, "train_loss", at), number(h, "validation_loss", at),
+                        metricName == null || metricName.isNull() ? null : metricName.asText(),
+                        number(h, "metric", at), number(h, "learning_rate", at), number(h, "seconds", at),
+                        number(h, "examples_per_second", at), bool(h, "improved", at + ".improved")));
+            }
+            TrainingState state = new TrainingState(
+                    (int) integer(t, "completed_epochs", "trainer.completed_epochs", 0, Integer.MAX_VALUE),
+                    integer(t, "seed", "trainer.seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                    (int) integer(t, "batch_size", "trainer.batch_size", 1, Integer.MAX_VALUE),
+                    bool(t, "shuffle", "trainer.shuffle"), bool(t, "bucket_by_length", "trainer.bucket_by_length"),
+                    (int) integer(t, "best_epoch", "trainer.best_epoch", -1, Integer.MAX_VALUE),
+                    number(t, "best_score", "trainer"),
+                    (int) integer(t, "epochs_without_improvement", "trainer.epochs_without_improvement", 0,
+                            Integer.MAX_VALUE), history, null);
+            // only now, with every field read, does anything get built from the file's arrays
             optimizer.initialise(model.parameters());
             Map<String, INDArray> optimizerState = contents.arrays().get(OPTIMIZER);
             if (optimizerState == null) {
                 throw new IOException("it has no optimizer.safetensors");
             }
-            optimizer.restore(optimizerState, required(opt, "steps").asLong());
-            model.setTrainingPasses(required(checkpoint, "training_passes").asLong());
-
-            JsonNode t = required(checkpoint, "trainer");
-            List<EpochSummary> history = new ArrayList<>();
-            for (JsonNode h : required(t, "history")) {
-                history.add(new EpochSummary(h.path("epoch").asInt(), number(h, "train_loss"),
-                        number(h, "validation_loss"), h.path("metric_name").asText(null), number(h, "metric"),
-                        number(h, "learning_rate"), number(h, "seconds"), number(h, "examples_per_second"),
-                        h.path("improved").asBoolean()));
-            }
+            optimizer.restore(optimizerState, steps);
+            model.setTrainingPasses(trainingPasses);
             Parameters best = null;
             Map<String, INDArray> bestArrays = contents.arrays().get(BEST);
             if (bestArrays != null) {
                 best = model.parameters().zerosLike();
                 ModelArchive.assign(BEST + ".safetensors", bestArrays, best);
             }
-            TrainingState state = new TrainingState(required(t, "completed_epochs").asInt(),
-                    required(t, "seed").asLong(), required(t, "batch_size").asInt(),
-                    required(t, "shuffle").asBoolean(), required(t, "bucket_by_length").asBoolean(),
-                    required(t, "best_epoch").asInt(), number(t, "best_score"),
-                    required(t, "epochs_without_improvement").asInt(), history, best);
+            state = new TrainingState(state.completedEpochs(), state.seed(), state.batchSize(), state.shuffle(),
+                    state.bucketByLength(), state.bestEpoch(), state.bestScore(), state.epochsWithoutImprovement(),
+                    state.history(), best);
             return new Checkpoint(model, optimizer, state);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(file + ": the checkpoint does not fit its model: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static JsonNode object(JsonNode node, String name, String path) throws IOException {
+        JsonNode v = required(node, name);
+        if (!v.isObject()) {
+            throw new IOException("the checkpoint's " + path + " must be an object but is " + describe(v));
+        }
+        return v;
+    }
+
+    private static String text(JsonNode node, String name, String path) throws IOException {
+        JsonNode v = required(node, name);
+        if (!v.isTextual()) {
+            throw new IOException("the checkpoint's " + path + " must be a string but is " + describe(v));
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode node, String name, String path) throws IOException {
+        JsonNode v = required(node, name);
+        if (!v.isBoolean()) {
+            throw new IOException("the checkpoint's " + path + " must be true or false but is " + describe(v));
+        }
+        return v.booleanValue();
+    }
+
+    /** An integral JSON number in {@code [min, max]} (1e308 or 3.5 are not). */
+    private static long integer(JsonNode node, String name, String path, long min, long max) throws IOException {
+        JsonNode v = required(node, name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+            throw new IOException("the checkpoint's " + path + " must be an integer in [" + min + ", " + max
+                    + "] but is " + describe(v));
+        }
+        return v.longValue();
+    }
+
+    private static double finite(JsonNode v, String path) throws IOException {
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+            throw new IOException("the checkpoint's " + path + " must be a finite number but is " + describe(v));
+        }
+        return v.doubleValue();
+    }
+
+    /** A number, or NaN for a missing or null value (JSON has no NaN); anything else is an error. */
+    private static double number(JsonNode node, String name, String path) throws IOException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return Double.NaN;
+        }
+        if (!v.isNumber()) {
+            throw new IOException("the checkpoint's " + path + "." + name + " must be a number or null but is "
+                    + describe(v));
+        }
+        return v.doubleValue();
+    }
+
+    private static String describe(JsonNode v) {
+        String text = v.toString();
+        return (text.length() > 60 ? text.substring(0, 60) + "..." : text) + " (" + v.getNodeType()
+                .toString().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     private static JsonNode required(JsonNode node, String name) throws IOException {

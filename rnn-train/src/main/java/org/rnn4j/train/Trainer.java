@@ -252,7 +252,14 @@ public final class Trainer {
         if (!Double.isFinite(norm)) {
             throw new TrainingDivergedException(epoch, step, "the gradient norm is " + norm);
         }
-        optimizer.step(model.parameters(), model.gradients());
+        try {
+            optimizer.step(model.parameters(), model.gradients());
+        } catch (IllegalStateException overflow) { // rnn4j's optimizers refuse a step that overflows, changing nothing
+            if (optimizer instanceof org.rnn4j.nd4j.optim.FlatOptimizer) {
+                throw new TrainingDivergedException(epoch, step, overflow.getMessage());
+            }
+            throw overflow;
+        }
         return value;
     }
 

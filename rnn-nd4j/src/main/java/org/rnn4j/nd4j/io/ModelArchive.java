@@ -187,12 +187,19 @@ public final class ModelArchive {
             }
             String source = file + "!" + parametersEntry;
             check(source, parameters, layout, config.dataType());
-            SequenceModel model = SequenceModel.builder(config).build();
+            SequenceModel model;
+            try {
+                model = SequenceModel.builder(config).build();
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": the configuration is invalid: " + e.getMessage(), e);
+            }
             parameters.forEach(model.parameters()::set);
             JsonNode extra = manifest.get("extra");
             return new Contents(model, extra instanceof ObjectNode o ? o : null, arrays);
         } catch (ZipException | java.io.EOFException e) {
             throw new IOException(file + " is corrupt or truncated (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) { // the zip reader's own: an entry name that is not valid UTF-8
+            throw new IOException(file + " is corrupt (" + e.getMessage() + ")", e);
         }
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +32,7 @@ import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.nd4j.model.SequenceModel;
+import org.rnn4j.testkit.ZipEntries;
 
 class ModelArchiveTest {
     @TempDir
@@ -277,25 +276,11 @@ class ModelArchiveTest {
     }
 
     private static Path zip(Map<String, byte[]> entries, Path target) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return Files.write(target, out.toByteArray());
+        return Files.write(target, ZipEntries.write(entries));
     }
 
-    private static Map<String, byte[]> unzip(byte[] bytes) throws IOException {
-        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
-        }
-        return entries;
+    private static Map<String, byte[]> unzip(byte[] bytes) {
+        return ZipEntries.read(bytes);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
