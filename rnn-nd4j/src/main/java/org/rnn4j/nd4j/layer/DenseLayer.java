@@ -62,6 +62,11 @@ public final class DenseLayer extends ParameterOwner {
      *         this layer's buffer, valid until its next backward; else a new array.
      */
     public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        // every argument against the others before a gradient changes: a mismatch is named, not a failed matmul
+        Checks.shape(y, "output", "[rows, outputSize]", Checks.ANY, spec.outputSize());
+        Checks.dataType(y, dataType(), "output");
+        Checks.shape(x, "input", "[rows, inputSize] (the output's rows)", y.size(0), spec.inputSize());
+        Checks.dataType(x, dataType(), "input");
         Checks.shape(dy, "outputGradient", "[rows, outputSize]", y.size(0), spec.outputSize());
         Checks.dataType(dy, dataType(), "outputGradient");
         INDArray input = Inputs.contiguousMatrix(x);

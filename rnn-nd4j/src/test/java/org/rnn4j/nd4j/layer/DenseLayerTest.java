@@ -57,4 +57,32 @@ class DenseLayerTest {
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         assertTrue(diff < 1e-14, what + " differ by " + diff);
     }
+
+    /** Mismatched backward arguments are named before any gradient changes (it was a failed ND4J matmul). */
+    @Test
+    void backwardArgumentsThatDoNotFitAreNamedAndChangeNothing() {
+        Dense spec = Dense.builder(3, 2).build();
+        Parameters p = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(p, new SplittableRandom(1));
+        Parameters g = p.zerosLike();
+        DenseLayer layer = spec.create(p, g);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3);
+        INDArray y = layer.forward(x, false);
+        INDArray dy = Nd4j.rand(DataType.FLOAT, 4, 2);
+        String[][] cases = {
+            {"input must have shape [rows, inputSize] (the output's rows) = [4, 3] but has shape [2, 3]"},
+            {"output must have shape [rows, outputSize] = [*, 2] but has shape [4, 5]"},
+            {"input must have data type FLOAT but has DOUBLE"}};
+        Runnable[] calls = {
+            () -> layer.backward(Nd4j.rand(DataType.FLOAT, 2, 3), y, dy),
+            () -> layer.backward(x, Nd4j.rand(DataType.FLOAT, 4, 5), dy),
+            () -> layer.backward(x.castTo(DataType.DOUBLE), y, dy)};
+        for (int c = 0; c < calls.length; c++) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    calls[c]::run);
+            assertTrue(e.getMessage().contains(cases[c][0]), e.getMessage());
+            assertTrue(g.flat().equalsWithEps(Nd4j.zeros(DataType.FLOAT, g.flat().length()), 0), "gradients unchanged");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> layer.backward(x, null, dy));
+    }
 }
