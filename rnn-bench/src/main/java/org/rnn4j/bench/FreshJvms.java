@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.rnn4j.nd4j.internal.HostReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,7 +70,7 @@ public final class FreshJvms implements Callable<Integer> {
         for (String v : variants.isEmpty() ? List.of("as-is:") : variants) {
             parsed.add(Variant.parse(v));
         }
-        StringBuilder report = new StringBuilder("# Fresh JVMs\n\n").append(HostDescription.describe()).append("\n\n")
+        StringBuilder report = new StringBuilder("# Fresh JVMs\n\n").append(HostReport.measuredOn()).append("\n\n")
                 .append(String.format(Locale.ROOT, "%d JVMs per variant, alternating; each JVM: %d untimed passes, "
                         + "then the median of %d.%n%n", jvms, warmup, passes));
         for (String impl : impls) {

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,8 @@ public final class ServingLoad implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "8", description = "measured seconds per case (default: "
             + "${DEFAULT-VALUE})")
     int seconds;
-    @Option(names = "--warmup", defaultValue = "3", description = "unmeasured seconds first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "3",
+            description = "unmeasured seconds first (default: ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--rounds", defaultValue = "3", description = "fresh JVMs per case (default: ${DEFAULT-VALUE})")
     int rounds;
@@ -75,7 +75,8 @@ public final class ServingLoad implements Callable<Integer> {
         if (workloads.contains("sentiment")) {
             SentimentDemo.requireSavedModel(model);
         }
-        StringBuilder report = new StringBuilder("# Serving under load\n\n").append(host()).append("\n\n")
+        StringBuilder report = new StringBuilder("# Serving under load\n\n").append(HostReport.measuredOn())
+                .append(" The runs get OMP_NUM_THREADS=1 unless it is set.\n\n")
                 .append(String.format(Locale.ROOT, "Each case: a fresh JVM, %d s unmeasured, then %d s measured; "
                         + "%d rounds, batching and per-request alternating; medians over the rounds. Clients send "
                         + "one request after another (closed loop). Batching: maxBatch 32, maxDelay %d µs, %d pass "
@@ -155,14 +156,5 @@ public final class ServingLoad implements Callable<Integer> {
         m.find();
         return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
             Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5))};
-    }
-
-    static String host() {
-        String cpu = HostReport.Cpu.ofThisHost().map(c -> c.name() + " (" + c.describe() + "), flags "
-                + Arrays.stream(new String[] {"avx2", "fma", "avx512f", "amx_tile"}).filter(c.flags()::contains)
-                .reduce((a, b) -> a + " " + b).orElse("none")).orElse("unknown CPU");
-        return String.format(Locale.ROOT, "Host: %s, %d cores, Java %s, OMP_NUM_THREADS=%s.", cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "1 (set for the runs)"));
     }
 }

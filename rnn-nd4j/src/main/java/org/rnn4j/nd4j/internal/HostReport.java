@@ -29,7 +29,23 @@ public final class HostReport {
     private static final Pattern NATIVE_JAR = Pattern.compile(
             "(nd4j-(?:native|cuda-[0-9.]+))-[^/\\\\]*?-((?:linux|macosx|windows|android|ios)-[\\w-]+?)\\.jar");
 
+    /** The CPU flags that decide which kernels run, as a measurement names its host. */
+    private static final List<String> KERNEL_FLAGS = List.of("avx2", "fma", "avx512f", "avx512_bf16", "avx512_fp16",
+            "amx_tile", "asimd", "sve");
+
     private HostReport() {
+    }
+
+    /**
+     * One line that says which machine a measurement ran on: the CPU model, the flags that decide the kernels, the
+     * cores, the JDK and the thread settings. Benchmarks and load reports start with it.
+     */
+    public static String measuredOn() {
+        String cpu = Cpu.ofThisHost().map(c -> c.name() + " (" + c.describe() + "), flags " + String.join(" ",
+                KERNEL_FLAGS.stream().filter(c.flags()::contains).toList())).orElse("unknown CPU");
+        return String.format("Host: %s, %d cores, Java %s, OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s.", cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_CORETYPE"));
     }
 
     /**
