@@ -1,7 +1,9 @@
 package org.rnn4j.nd4j.engine;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -272,13 +274,47 @@ final class FusedBuffers {
         }
     }
 
-    private static INDArray persistent(DataType type, boolean zero, long rows, long columns) {
+    private INDArray persistent(DataType type, boolean zero, long rows, long columns) {
         return persistent(type, zero, 'c', rows, columns);
     }
 
-    /** Buffers outlive a pass: see {@link Buffers#persistent}. */
-    private static INDArray persistent(DataType type, boolean zero, char order, long rows, long columns) {
-        return Buffers.persistent(type, zero, order, rows, columns);
+    /** Buffers outlive a pass: see {@link Buffers#persistent}. Each is remembered for {@link #release}. */
+    private INDArray persistent(DataType type, boolean zero, char order, long rows, long columns) {
+        INDArray buffer = Buffers.persistent(type, zero, order, rows, columns);
+        owned.add(buffer);
+        return buffer;
+    }
+
+    /** Every buffer these buffers allocated, in allocation order. */
+    private final List<INDArray> owned = new ArrayList<>();
+    private boolean released;
+
+    /**
+     * Frees the native memory of every buffer now, instead of when the collector finds them: inference buffers are
+     * replaced whenever the shape changes, and under variable-shape load (a server) the memory waiting for the
+     * collector grew by hundreds of megabytes a minute while the heap, which decides when it runs, barely moved. Only
+     * for buffers no array outside this object views: an inference pass copies its outputs and final state out.
+     * Idempotent; afterwards {@link #released()} is true and nothing may read them.
+     */
+    void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (Cache cache : caches) {
+            cache.views.clear();
+            cache.hostArrays.clear();
+            cache.gemms.values().forEach(ReusedGemm::close);
+            cache.gemms.clear();
+        }
+        for (INDArray buffer : owned) {
+            buffer.close();
+        }
+        owned.clear();
+    }
+
+    boolean released() {
+        return released;
     }
 
     /**

@@ -326,8 +326,11 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         FusedBuffers fresh = new FusedBuffers(dataType(), steps, batch, spec.hiddenSize(), spec.gates(), lstm, gru,
                 partitions);
         if (training) {
-            trainingBuffers = fresh;
+            trainingBuffers = fresh; // the old ones may still be viewed (a training trace's outputs): the collector's
         } else {
+            if (cached != null) {
+                cached.release(); // nothing views them: a later backward on their trace is refused as stale
+            }
             inferenceBuffers.set(fresh);
         }
         return fresh;
@@ -555,7 +558,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             if (!(trace instanceof FusedTrace t) || t.owner != owner) {
                 throw new IllegalArgumentException("trace must come from this layer's forward");
             }
-            if (t.generation != t.buffers.generation || (t.training && t.buffers != owner.trainingBuffers)) {
+            if (t.buffers.released() || t.generation != t.buffers.generation
+                    || (t.training && t.buffers != owner.trainingBuffers)) {
                 throw new IllegalArgumentException("trace is stale: a later pass of this layer reused its buffers "
                         + "(backward must follow its forward before the next training pass, or the next inference "
                         + "pass in the same thread)");

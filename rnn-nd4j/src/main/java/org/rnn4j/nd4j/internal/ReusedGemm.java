@@ -30,4 +30,13 @@ public final class ReusedGemm {
     public void run() {
         Nd4j.getExecutioner().exec(op, context);
     }
+
+    /** Frees the native op context now rather than when the collector finds it; the GEMM must not run again. */
+    public void close() {
+        try {
+            context.close();
+        } catch (Exception e) { // CpuOpContext's close throws nothing; the interface allows it
+            throw new IllegalStateException("could not free a GEMM's native op context", e);
+        }
+    }
 }

@@ -4,6 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -213,7 +218,10 @@ public final class SequenceModel implements Model {
      * lengths), padded and batched inside ({@value #JAVA_BATCH} at a time). Returns one row of predictions per
      * sequence ({@code [sequences][outputs]}), as {@link #predict} gives for {@link OutputMode#LAST_STEP} and
      * {@link OutputMode#FINAL_HIDDEN}; each row equals a {@code predict} of that sequence alone to float rounding.
-     * For a classifier whose head outputs logits, {@link Probabilities#of} turns the rows into probabilities.
+     * For a classifier whose head outputs logits, {@link Probabilities#of} turns the rows into probabilities. The
+     * pass's temporaries live in a per-thread ND4J workspace reused by the thread's next call: a server calling this
+     * on sequences of changing lengths keeps its native memory flat (each calling thread keeps one workspace, as
+     * large as its largest pass).
      *
      * @throws IllegalArgumentException naming the sequence and step of a bad input (inference changes no state; a bad
      *                                  sequence costs only the batches before its own)
@@ -242,6 +250,17 @@ public final class SequenceModel implements Model {
                 e.vocabularySize(), e.paddingId(), dataType()));
     }
 
+    /**
+     * Where a pass of {@link #predictInBatches} allocates its temporaries: a per-thread workspace that the next pass
+     * reuses (grown when a pass needs more), so that a server's passes of changing shapes leave no native memory
+     * waiting for the collector. The engine's own buffers live outside it ({@link Buffers#persistent}).
+     */
+    private static final WorkspaceConfiguration PREDICT_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.25).policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.OVER_TIME).cyclesBeforeInitialization(1)
+            .policySpill(SpillPolicy.REALLOCATE).build();
+    private static final String PREDICT_WORKSPACE_ID = "rnn4j-predict";
+
     private interface BatchMaker {
         PaddedBatch make(int from, int to);
     }
@@ -258,10 +277,13 @@ public final class SequenceModel implements Model {
         float[][] rows = new float[sequences.size()][];
         int row = 0;
         for (int from = 0; from < sequences.size(); from += JAVA_BATCH) { // one padded batch alive at a time
-            PaddedBatch b = batches.make(from, Math.min(sequences.size(), from + JAVA_BATCH));
-            INDArray predictions = predict(b.input(), b.lengths());
-            for (int k = 0; k < b.lengths().length; k++) {
-                rows[row++] = predictions.getRow(k).dup().castTo(DataType.FLOAT).toFloatVector();
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(PREDICT_WORKSPACE,
+                    PREDICT_WORKSPACE_ID)) {
+                PaddedBatch b = batches.make(from, Math.min(sequences.size(), from + JAVA_BATCH));
+                INDArray predictions = predict(b.input(), b.lengths());
+                float[][] part = predictions.castTo(DataType.FLOAT).toFloatMatrix();
+                System.arraycopy(part, 0, rows, row, part.length);
+                row += part.length;
             }
         }
         return rows;

@@ -231,6 +231,29 @@ class RecurrentLayerTest {
         assertEquals("trace was already passed to backward", e.getMessage());
     }
 
+    /**
+     * An inference pass of another shape frees the thread's previous inference buffers at once: the earlier trace's
+     * outputs and final state (copies) stay readable and unchanged, and its backward is refused, not run on freed
+     * memory.
+     */
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void inferenceOfAnotherShapeFreesTheBuffersAndRefusesTheOldTrace(CellKind kind) {
+        RecurrentCellSpec spec = kind.spec(INPUT, HIDDEN, true);
+        Parameters p = randomParameters(spec, 17);
+        SequenceLayer layer = RecurrentLayer.of(spec).create(p, p.zerosLike());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3, INPUT);
+        SequenceLayer.Trace first = layer.forward(x, new int[] {5, 2, 4}, null, false);
+        INDArray outputs = first.outputs().dup();
+        INDArray hidden = first.finalState().hidden().dup();
+        layer.forward(Nd4j.rand(DataType.DOUBLE, 7, 2, INPUT), null, null, false);
+        assertClose(outputs, first.outputs(), "outputs after the next pass");
+        assertClose(hidden, first.finalState().hidden(), "final state after the next pass");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> layer.backward(first, Nd4j.rand(DataType.DOUBLE, 5, 3, HIDDEN), null));
+        assertTrue(e.getMessage().contains("stale"), e.getMessage());
+    }
+
     static State row(State s, int b) {
         INDArray[] parts = new INDArray[s.arity()];
         for (int k = 0; k < parts.length; k++) {
