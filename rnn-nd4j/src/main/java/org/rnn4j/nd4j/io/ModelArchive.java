@@ -98,7 +98,7 @@ public final class ModelArchive {
                 put(zip, name + SAFETENSORS, SafeTensors.encode(group.getValue(), Map.of()));
             }
         }
-        SafeTensors.writeAtomically(file, bytes.toByteArray());
+        AtomicFiles.write(file, bytes.toByteArray());
     }
 
     private static boolean finite(INDArray a) {
