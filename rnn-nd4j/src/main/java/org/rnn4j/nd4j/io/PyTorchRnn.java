@@ -53,17 +53,24 @@ public final class PyTorchRnn {
     public static void load(Path file, Parameters target) throws IOException {
         Checks.notNull(target, "target");
         SafeTensors.Contents contents = SafeTensors.read(file);
-        String version = contents.metadata().get("format_version");
-        if (FORMAT.equals(contents.metadata().get("format")) && version != null
-                && parseVersion(file, version) > FORMAT_VERSION) {
-            throw new IOException(file + " was written in " + FORMAT + " version " + version + "; this rnn4j reads "
-                    + "up to version " + FORMAT_VERSION + ": upgrade rnn4j");
-        }
-        ParameterLayout layout = target.layout();
+        checkVersion(file, contents, FORMAT, FORMAT_VERSION);
         Map<String, String> expected = new LinkedHashMap<>();
-        for (String name : layout.names()) {
+        for (String name : target.layout().names()) {
             expected.put(toPyTorch(name), name);
         }
+        assign(file, contents, expected, target, "layer", "a different num_layers, bidirectional or bias?",
+                "input size, hidden size or cell type differ");
+    }
+
+    /**
+     * Checks that {@code contents} holds exactly the tensors {@code expected} names (file name → parameter name),
+     * each of its parameter's shape and finite, and only then copies them into {@code target}: a file that fails any
+     * check changes nothing. {@code owner} names what the parameters belong to; the hints end the messages of extra
+     * tensors and of wrong shapes.
+     */
+    static void assign(Path file, SafeTensors.Contents contents, Map<String, String> expected, Parameters target,
+                       String owner, String extraHint, String shapeHint) throws IOException {
+        ParameterLayout layout = target.layout();
         TreeSet<String> missing = new TreeSet<>(expected.keySet());
         missing.removeAll(contents.tensors().keySet());
         if (!missing.isEmpty()) {
@@ -75,16 +82,16 @@ public final class PyTorchRnn {
         TreeSet<String> extra = new TreeSet<>(contents.tensors().keySet());
         extra.removeAll(expected.keySet());
         if (!extra.isEmpty()) {
-            throw new IOException(file + " has unexpected tensor(s) " + extra + " for a layer with " + expected.keySet()
-                    + " (a different num_layers, bidirectional or bias?)");
+            throw new IOException(file + " has unexpected tensor(s) " + extra + " for a " + owner + " with "
+                    + expected.keySet() + " (" + extraHint + ")");
         }
         for (Map.Entry<String, String> e : expected.entrySet()) {
             INDArray tensor = contents.tensors().get(e.getKey());
             long[] want = layout.shape(e.getValue());
             if (!Arrays.equals(tensor.shape(), want)) {
                 throw new IOException(file + ": tensor '" + e.getKey() + "' has shape "
-                        + Arrays.toString(tensor.shape()) + " but the layer expects " + Arrays.toString(want)
-                        + " (input size, hidden size or cell type differ)");
+                        + Arrays.toString(tensor.shape()) + " but the " + owner + " expects " + Arrays.toString(want)
+                        + " (" + shapeHint + ")");
             }
             if (tensor.isNaN().any() || tensor.isInfinite().any()) {
                 throw new IOException(file + ": tensor '" + e.getKey() + "' has NaN or infinite values");
@@ -104,6 +111,17 @@ public final class PyTorchRnn {
         }
         SafeTensors.write(file, tensors, Map.of("format", FORMAT, "format_version",
                 Integer.toString(FORMAT_VERSION)));
+    }
+
+    /** Refuses a file that rnn4j wrote in {@code format} at a newer version than {@code readable}. */
+    static void checkVersion(Path file, SafeTensors.Contents contents, String format, int readable)
+            throws IOException {
+        String version = contents.metadata().get("format_version");
+        if (format.equals(contents.metadata().get("format")) && version != null
+                && parseVersion(file, version) > readable) {
+            throw new IOException(file + " was written in " + format + " version " + version + "; this rnn4j reads "
+                    + "up to version " + readable + ": upgrade rnn4j");
+        }
     }
 
     private static int parseVersion(Path file, String version) throws IOException {
