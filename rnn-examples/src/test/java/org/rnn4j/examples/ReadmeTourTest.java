@@ -27,6 +27,7 @@ import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.VanillaRnn;
 import org.rnn4j.nd4j.io.ModelArchive;
+import org.rnn4j.nd4j.io.PyTorchModel;
 import org.rnn4j.nd4j.io.PyTorchRnn;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.Embedding;
@@ -36,6 +37,8 @@ import org.rnn4j.nd4j.loss.MeanSquaredError;
 import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.Adam;
 import org.rnn4j.nd4j.optim.Sgd;
+import org.rnn4j.onnx.OnnxExport;
+import org.rnn4j.onnx.OnnxImport;
 import org.rnn4j.serve.BatchingPredictor;
 import org.rnn4j.serve.Predictor;
 import org.rnn4j.train.Checkpoint;
@@ -99,6 +102,39 @@ class ReadmeTourTest {
         // README-PYTORCH-END
         assertArrayEquals(new long[] {6, 2, 8}, outputs.shape());
         assertTrue(model.parameters().flat().equalsWithEps(torchWeights.flat(), 0));
+    }
+
+    @Test
+    void interchangeTourLoadsAPyTorchModelAndExportsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path stateDict = dir.resolve("classifier.safetensors");
+        Path onnxFile = dir.resolve("classifier.onnx");
+        SequenceModel trainedInPython = SequenceModel.builder().embedding(new Embedding(20, 5, 0))
+                .recurrent(StackedRnn.builder(Lstm.builder(5, 6).build()).layers(2).bidirectional(true).build())
+                .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN).head(Dense.builder(12, 3).build()).seed(9).build();
+        PyTorchModel.save(trainedInPython, stateDict); // stands in for the file PyTorch wrote
+        // README-INTERCHANGE-BEGIN
+        // PyTorch: embedding = nn.Embedding(20, 5, padding_idx=0); lstm = nn.LSTM(5, 6, num_layers=2, bidirectional=True);
+        //          fc = nn.Linear(12, 3); forward: fc(torch.cat([h_n[-2], h_n[-1]], dim=1))
+        SequenceModel model = SequenceModel.builder().embedding(new Embedding(20, 5, 0))
+                .recurrent(StackedRnn.builder(Lstm.builder(5, 6).build()).layers(2).bidirectional(true).build())
+                .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN).head(Dense.builder(12, 3).build()).build();
+        PyTorchModel.load(stateDict, model);                          // checks every name, shape and value first
+        float[][] logits = model.predictTokens(List.of(new int[] {4, 9, 2}, new int[] {7}));
+
+        OnnxExport.save(model, onnxFile);                             // tokens + lengths in, logits out
+        SequenceModel fromOnnx = OnnxImport.read(onnxFile).model();   // or the file torch.onnx.export wrote
+        // README-INTERCHANGE-END
+        float[][] expected = trainedInPython.predictTokens(List.of(new int[] {4, 9, 2}, new int[] {7}));
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], logits[i], 0f);
+            assertArrayEquals(logits[i], fromOnnx.predictTokens(List.of(i == 0 ? new int[] {4, 9, 2}
+                    : new int[] {7}))[0], 1e-6f);
+        }
+    }
+
+    @Test
+    void readmeShowsTheInterchangeTourVerbatim() throws Exception {
+        assertQuoted("README-INTERCHANGE");
     }
 
     @Test

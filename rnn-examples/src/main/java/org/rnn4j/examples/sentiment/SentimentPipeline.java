@@ -25,6 +25,9 @@ import org.rnn4j.train.data.SequenceDataset;
  * and a bag-of-words logistic regression trained on the same training part.
  */
 public final class SentimentPipeline {
+    /** The shares of the stratified split; the rest is the test set. */
+    public static final double TRAIN_SHARE = 0.7;
+    public static final double VALIDATION_SHARE = 0.15;
     private SentimentPipeline() {
     }
 
@@ -70,7 +73,7 @@ public final class SentimentPipeline {
 
     public static Report run(List<Sentence> sentences, Settings s) {
         long start = System.nanoTime();
-        StratifiedSplit split = StratifiedSplit.of(sentences, 0.7, 0.15, s.seed());
+        StratifiedSplit split = StratifiedSplit.of(sentences, TRAIN_SHARE, VALIDATION_SHARE, s.seed());
         List<List<String>> trainTokens = tokens(split.train());
         Vocabulary vocabulary = Vocabulary.build(trainTokens, s.minCount());
         List<int[]> trainIds = new ArrayList<>();
