@@ -147,7 +147,14 @@ final class GraphReader {
             if (!SUPPORTED.contains(n.getOpType())) {
                 throw fail("operator '" + n.getOpType() + "' is not supported on import; rnn4j reads " + SUPPORTED);
             }
-            Value[] out = evaluate(n);
+            Value[] out;
+            try {
+                out = evaluate(n);
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (RuntimeException e) { // a malformed node (too few inputs, a wrong attribute type, ...)
+                throw fail("is malformed: " + e);
+            }
             for (int k = 0; k < out.length && k < n.getOutputCount(); k++) {
                 if (!n.getOutput(k).isEmpty()) {
                     values.put(n.getOutput(k), out[k]);
@@ -188,7 +195,18 @@ final class GraphReader {
                 + "[time, batch, features] and int32 lengths [batch]");
     }
 
+    /** The inputs each operator needs at least (the rest are optional). */
+    private static final Map<String, Integer> MIN_INPUTS = Map.ofEntries(Map.entry("Constant", 0),
+            Map.entry("RNN", 3), Map.entry("LSTM", 3), Map.entry("GRU", 3), Map.entry("Range", 3),
+            Map.entry("Slice", 3), Map.entry("Gather", 2), Map.entry("Unsqueeze", 2), Map.entry("Reshape", 2),
+            Map.entry("Sub", 2), Map.entry("Equal", 2), Map.entry("Less", 2), Map.entry("Mul", 2),
+            Map.entry("Add", 2), Map.entry("MatMul", 2), Map.entry("Gemm", 2));
+
     private Value[] evaluate(Onnx.NodeProto n) {
+        int needed = MIN_INPUTS.getOrDefault(n.getOpType(), 1);
+        if (n.getInputCount() < needed) {
+            throw fail("has " + n.getInputCount() + " input(s); " + n.getOpType() + " needs at least " + needed);
+        }
         List<Value> in = new ArrayList<>();
         for (String name : n.getInputList()) {
             in.add(name.isEmpty() ? null : value(name));

@@ -75,6 +75,13 @@ public final class OnnxExport {
         SequenceModel.Config config = model.config();
         Layers layers = Layers.of(config.recurrent());
         Parameters p = model.parameters();
+        for (String name : p.names()) {
+            INDArray values = p.get(name);
+            if (values.isNaN().any() || values.isInfinite().any()) {
+                throw new IllegalArgumentException("model's parameter '" + name + "' holds NaN or infinite values; "
+                        + "an exported model must be finite");
+            }
+        }
         GraphWriter g = new GraphWriter("rnn4j");
         String lengths = LENGTHS;
         g.input(GraphWriter.value(LENGTHS, Onnx.TensorProto.DataType.INT32, BATCH));

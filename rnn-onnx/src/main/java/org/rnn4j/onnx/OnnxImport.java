@@ -84,8 +84,10 @@ public final class OnnxImport {
         }
         try {
             return build(GraphReader.read(proto, source), source);
-        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+        } catch (IllegalArgumentException e) { // what the reader and the builders say, naming the file and node
             throw new IOException(e.getMessage(), e);
+        } catch (RuntimeException e) { // the safety net: a file no check foresaw is still only a bad file
+            throw new IOException(source + " could not be read as a sequence model: " + e, e);
         }
     }
 

@@ -192,6 +192,15 @@ class OnnxRuntimeEqualityTest {
                 e.getMessage());
     }
 
+    @Test
+    void aModelWithANonFiniteParameterIsRefusedNamingIt() {
+        SequenceModel model = new Case("nan", Cell.GRU, 1, false, StackedRnn.Merge.CONCAT, false, false,
+                OutputMode.LAST_STEP, Activation.IDENTITY, true).model();
+        model.parameters().get("head.bias").putScalar(0, Double.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.toBytes(model));
+        assertTrue(e.getMessage().contains("'head.bias'") && e.getMessage().contains("NaN"), e.getMessage());
+    }
+
     static void assertClose(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what + ": number of outputs");
         double worst = 0;
