@@ -74,6 +74,33 @@ class EveryStepTagger(nn.Module):
         return torch.softmax(self.tagger(out), dim=-1)
 
 
+class BatchFirstClassifier(nn.Module):
+    """batch_first=True: token ids [batch, time], an LSTM, output[:, -1, :], a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(VOCABULARY, 5)
+        self.lstm = nn.LSTM(5, 6, batch_first=True)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.embedding(tokens))
+        return self.fc(out[:, -1, :])
+
+
+class BatchFirstTagger(nn.Module):
+    """batch_first=True: vectors [batch, time, 3], a GRU, a linear head on every step ([batch, time, 2])."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(3, 4, batch_first=True)
+        self.tagger = nn.Linear(4, 2)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.tagger(out)
+
+
 def padded_tokens(generator):
     tokens = torch.randint(1, VOCABULARY, (STEPS, BATCH), generator=generator)
     for b, n in enumerate(LENGTHS):
@@ -92,12 +119,12 @@ def state_dict_case(name, module, out_dir, generator):
     save_safetensors(out_dir / f"{name}.reference.safetensors", ref, {"torch": torch.__version__})
 
 
-def onnx_case(name, module, example, input_name, out_dir):
+def onnx_case(name, module, example, input_name, out_dir, batch_first=False):
     module.eval()
     with torch.no_grad():
         output = module(example)
-    time_batch = {0: "time", 1: "batch"}
-    output_axes = {0: "time", 1: "batch"} if output.dim() == 3 else {0: "batch"}
+    time_batch = {0: "batch", 1: "time"} if batch_first else {0: "time", 1: "batch"}
+    output_axes = time_batch if output.dim() == 3 else {0: "batch"}
     torch.onnx.export(module, (example,), str(out_dir / f"{name}.onnx"), opset_version=14,
                       input_names=[input_name], output_names=["output"],
                       dynamic_axes={input_name: time_batch, "output": output_axes})
@@ -127,6 +154,12 @@ def main():
     onnx_case("gru_last_step", LastStepRegressor(), torch.randn(STEPS, BATCH, 3, generator=generator), "input", onnx)
     torch.manual_seed(4)
     onnx_case("rnn_every_step", EveryStepTagger(), torch.randn(STEPS, BATCH, 3, generator=generator), "input", onnx)
+    torch.manual_seed(5)
+    onnx_case("lstm_batch_first", BatchFirstClassifier(),
+              torch.randint(0, VOCABULARY, (BATCH, STEPS), generator=generator), "tokens", onnx, batch_first=True)
+    torch.manual_seed(6)
+    onnx_case("gru_batch_first_every_step", BatchFirstTagger(), torch.randn(BATCH, STEPS, 3, generator=generator),
+              "input", onnx, batch_first=True)
     print("wrote", models, "and", onnx)
 
 

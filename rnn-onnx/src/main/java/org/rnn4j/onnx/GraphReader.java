@@ -57,6 +57,14 @@ final class GraphReader {
     record Sequence(int layer) implements Value {
     }
 
+    /** {@code [B, T, F]}: a layer's output transposed to batch-major (PyTorch's {@code batch_first=True}). */
+    record BatchMajorSequence(int layer) implements Value {
+    }
+
+    /** {@code [1, B, F]}: a layer's last step, sliced ({@code output[-1:]}). */
+    record LastStepSlice(int layer) implements Value {
+    }
+
     /** {@code Y [T, D, B, H]} of a layer, and transposed to {@code [T, B, D, H]}. */
     record LayerY(int layer, boolean transposed) implements Value {
     }
@@ -113,13 +121,15 @@ final class GraphReader {
 
     /** What the graph computes. */
     record ReadModel(INDArray embedding, int inputSize, List<Layer> layers, StackedRnn.Merge merge,
-                     Value output) {
+                     boolean batchMajorInput, Value output) {
     }
 
     private final String file;
     private final Map<String, Value> values = new HashMap<>();
     private final List<Layer> layers = new ArrayList<>();
     private StackedRnn.Merge merge;
+    /** Whether the graph's input is batch-major ({@code [batch, time, ...]}), transposed before the first layer. */
+    private boolean batchMajorInput;
     private INDArray embedding;
     private int inputSize = -1;
     private String node = "";
@@ -169,7 +179,7 @@ final class GraphReader {
             throw fail("the graph has no RNN, LSTM or GRU node");
         }
         return new ReadModel(embedding, inputSize, layers, merge == null ? StackedRnn.Merge.CONCAT : merge,
-                value(graph.getOutput(0).getName()));
+                batchMajorInput, value(graph.getOutput(0).getName()));
     }
 
     private Value input(Onnx.ValueInfoProto input) {
@@ -241,6 +251,20 @@ final class GraphReader {
         return new Zeros();
     }
 
+    /** {@code Slice(x, starts = [-1], ends >= 0 or past the end, axes = [0], steps = [1])}: {@code x[-1:]}. */
+    private Value lastStepSlice(Sequence seq, List<Value> in) {
+        long[] starts = constantLongs(in.get(1), "starts");
+        long[] ends = constantLongs(in.get(2), "ends");
+        long[] axes = in.size() > 3 && in.get(3) != null ? constantLongs(in.get(3), "axes") : new long[] {0};
+        long[] steps = in.size() > 4 && in.get(4) != null ? constantLongs(in.get(4), "steps") : new long[] {1};
+        if (Arrays.equals(starts, new long[] {-1}) && ends.length == 1 && ends[0] >= Integer.MAX_VALUE
+                && Arrays.equals(axes, new long[] {0}) && Arrays.equals(steps, new long[] {1})) {
+            return new LastStepSlice(seq.layer());
+        }
+        throw fail("slices " + describe(seq) + " from " + Arrays.toString(starts) + " to " + Arrays.toString(ends)
+                + " along axes " + Arrays.toString(axes) + "; rnn4j reads the last step, x[-1:]");
+    }
+
     private Value cast(Value v) {
         if (v instanceof Lengths || v instanceof LastStepMask || v instanceof ValidStepMask
                 || v instanceof ShapeDerived || v instanceof Sequence || v instanceof LastIndex) {
@@ -267,6 +291,10 @@ final class GraphReader {
         }
         if (data instanceof ShapeDerived || (data instanceof Constant && index instanceof Constant)) {
             return new ShapeDerived();
+        }
+        if (data instanceof BatchMajorSequence s && index instanceof Constant k && k.tensor().scalar() && axis == 1
+                && k.tensor().longs()[0] == -1) {
+            return new Features(OutputMode.LAST_STEP, s.layer()); // output[:, -1] of a batch_first module
         }
         if (!(index instanceof Constant k) || !k.tensor().scalar() || axis != 0) {
             throw fail("gathers " + describe(data) + " at " + describe(index) + " along axis " + axis
@@ -301,6 +329,9 @@ final class GraphReader {
                 if (a instanceof Zeros && op.equals("Slice")) {
                     return a;
                 }
+                if (a instanceof Sequence seq && seq.layer() >= 0 && op.equals("Slice")) {
+                    return lastStepSlice(seq, in);
+                }
             }
             default -> {
             }
@@ -323,6 +354,9 @@ final class GraphReader {
                         && directionsOf(yh.layer()) == 1) {
                     yield new Hidden(yh.layer(), 0);
                 }
+                if (a instanceof LastStepSlice last && Arrays.equals(axes, new long[] {0})) {
+                    yield new Features(OutputMode.LAST_STEP, last.layer());
+                }
                 throw fail("squeezes axes " + Arrays.toString(axes) + " of " + describe(a));
             }
             case "Transpose" -> {
@@ -333,6 +367,18 @@ final class GraphReader {
                 }
                 if (a instanceof LayerYh yh && !yh.transposed() && Arrays.equals(perm, new long[] {1, 0, 2})) {
                     yield new LayerYh(yh.layer(), true);
+                }
+                boolean swapsTimeAndBatch = Arrays.equals(perm, new long[] {1, 0, 2});
+                if (a instanceof Sequence seq && seq.layer() == -1 && swapsTimeAndBatch && layers.isEmpty()
+                        && !batchMajorInput) {
+                    batchMajorInput = true; // the input was [batch, time, features]: now time-major, as rnn4j's
+                    yield seq;
+                }
+                if (a instanceof Sequence seq && seq.layer() >= 0 && swapsTimeAndBatch) {
+                    yield new BatchMajorSequence(seq.layer());
+                }
+                if (a instanceof BatchMajorSequence seq && swapsTimeAndBatch) {
+                    yield new Sequence(seq.layer());
                 }
                 throw fail("transposes " + describe(a) + " by " + Arrays.toString(perm));
             }
@@ -425,9 +471,11 @@ final class GraphReader {
                 throw fail("multiplies " + describe(a) + " by " + describe(b));
             }
             case "MatMul" -> {
-                if (a instanceof Sequence s && s.layer() >= 0 && b instanceof Constant w
-                        && w.tensor().dims().length == 2) {
-                    yield new Head(new Features(OutputMode.ALL_STEPS, s.layer()), w.tensor().values().transpose()
+                boolean everyStep = a instanceof Sequence s0 && s0.layer() >= 0
+                        || a instanceof BatchMajorSequence && batchMajorInput; // batch_first: [B, T, F] in and out
+                if (everyStep && b instanceof Constant w && w.tensor().dims().length == 2) {
+                    int layer = a instanceof Sequence s ? s.layer() : ((BatchMajorSequence) a).layer();
+                    yield new Head(new Features(OutputMode.ALL_STEPS, layer), w.tensor().values().transpose()
                             .dup('c'), null, Activation.IDENTITY, false);
                 }
                 throw fail("multiplies " + describe(a) + " by " + describe(b) + " (rnn4j reads every step's "

@@ -28,8 +28,9 @@ import org.rnn4j.onnx.GraphReader.Sequence;
 /**
  * An ONNX file of a recurrent sequence model as a {@link SequenceModel}: what {@link OnnxExport} writes, and what
  * {@code torch.onnx.export} makes of the usual PyTorch modules (an {@code nn.Embedding}, an {@code nn.RNN},
- * {@code nn.LSTM} or {@code nn.GRU} of any depth, bidirectional or not, {@code output[-1]}, {@code h_n[-1]} or
- * {@code torch.cat([h_n[-2], h_n[-1]], 1)}, an {@code nn.Linear} over those or over every step, and a sigmoid,
+ * {@code nn.LSTM} or {@code nn.GRU} of any depth, bidirectional or not, {@code batch_first} or not;
+ * {@code output[-1]} (or {@code output[:, -1]}, or {@code output[-1:]} squeezed), {@code h_n[-1]} or
+ * {@code torch.cat([h_n[-2], h_n[-1]], 1)}; an {@code nn.Linear} over those or over every step, and a sigmoid,
  * tanh, relu or softmax after it).
  *
  * <p>Supported operators: {@link #OPERATORS}, each in the roles such models give it ({@link GraphReader}); anything
@@ -52,8 +53,12 @@ public final class OnnxImport {
     private OnnxImport() {
     }
 
-    /** The model read, and whether the graph applies a softmax to its outputs. */
-    public record Imported(SequenceModel model, boolean softmax) {
+    /**
+     * The model read; whether the graph applies a softmax to its outputs; whether its input (and an every-step
+     * output) is batch-major, {@code [batch, time, ...]} (PyTorch's {@code batch_first=True}), where the model, as
+     * all of rnn4j, is time-major ({@code predictTokens} and {@code predictVectors} take plain sequences either way).
+     */
+    public record Imported(SequenceModel model, boolean softmax, boolean batchFirst) {
     }
 
     public static Imported read(Path file) throws IOException {
@@ -165,7 +170,7 @@ public final class OnnxImport {
         if (read.embedding() != null) {
             checkFinite(read.embedding(), source, "the embedding");
         }
-        return new Imported(model, head != null && head.softmax());
+        return new Imported(model, head != null && head.softmax(), read.batchMajorInput());
     }
 
     private static INDArray slice(INDArray perDirection, int d) {
