@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * mini-batches ({@link BatchPlan}), with validation, early stopping, checkpoints and listeners. Per epoch:
  * <ol>
  *   <li>the learning rate from the schedule, if any ({@code schedule.rate(epoch)});</li>
- *   <li>for each batch: {@code computeGradients}; a NaN or infinite loss or gradient norm stops training with a
- *       {@link TrainingDivergedException} naming the epoch and step, before the step is applied; optional
- *       clipping by global norm; {@code optimizer.step};</li>
+ *   <li>for each batch: {@code computeGradients}; a NaN or infinite loss or gradient norm (or, with
+ *       {@link Builder#divergenceFactor}, a loss that many times the best epoch's) stops training with a
+ *       {@link TrainingDivergedException} naming the epoch and step, before the step is applied (an optimizer set to
+ *       skip or zero non-finite gradients, {@link FlatOptimizer.NonFiniteGradients}, decides on those instead);
+ *       optional clipping by global norm; {@code optimizer.step};</li>
  *   <li>validation (loss and the chosen metric) if validation data was given; a better score keeps a copy of the
  *       parameters;</li>
  *   <li>a {@link Checkpoint} if a path was given (atomic, so a crash mid-save keeps the previous one);</li>
@@ -58,6 +60,7 @@ public final class Trainer {
     private final boolean bucketByLength;
     private final LearningRateSchedule schedule;
     private final double clipNorm;
+    private final double divergenceFactor;
     private final SequenceDataset validation;
     private final Metric metric;
     private final int patience;
@@ -80,6 +83,11 @@ public final class Trainer {
             Checks.positiveFinite(b.clipNorm, "clipGradientNorm");
         }
         this.clipNorm = b.clipNorm;
+        if (b.divergenceFactor != 0 && !(b.divergenceFactor > 1 && Double.isFinite(b.divergenceFactor))) {
+            throw new IllegalArgumentException("divergenceFactor must be finite and > 1 (0: off) but is "
+                    + b.divergenceFactor);
+        }
+        this.divergenceFactor = b.divergenceFactor;
         this.validation = b.validation;
         this.metric = b.metric;
         if (b.patience < 0) {
@@ -180,8 +188,10 @@ public final class Trainer {
             }
             long start = System.nanoTime();
             double lossSum = 0;
+            double bestTrainLoss = history.stream().mapToDouble(EpochSummary::trainLoss).filter(Double::isFinite)
+                    .min().orElse(Double.NaN);
             for (int step = 0; step < batches.size(); step++) {
-                double value = iteration(train, batches.get(step), epoch, step);
+                double value = iteration(train, batches.get(step), epoch, step, bestTrainLoss);
                 int size = batches.get(step).length;
                 lossSum += value * size;
                 for (TrainingListener l : listeners) {
@@ -241,15 +251,22 @@ public final class Trainer {
     }
 
     /** One optimizer step; returns the batch's loss. */
-    private double iteration(SequenceDataset train, int[] indices, int epoch, int step) {
+    private double iteration(SequenceDataset train, int[] indices, int epoch, int step, double bestTrainLoss) {
         Batch batch = train.batch(indices, model.dataType());
         double value = model.computeGradients(batch.input(), batch.lengths(), batch.targets(), loss);
         if (!Double.isFinite(value)) {
             throw new TrainingDivergedException(epoch, step, "the loss is " + value);
         }
+        if (divergenceFactor > 0 && bestTrainLoss > 0 && value > divergenceFactor * bestTrainLoss) {
+            throw new TrainingDivergedException(epoch, step, "the loss " + value + " is more than "
+                    + divergenceFactor + " times the best epoch's mean training loss " + bestTrainLoss
+                    + " (divergenceFactor)");
+        }
         double norm = clipNorm > 0 ? GradientClipping.byGlobalNorm(model.gradients(), clipNorm)
                 : model.gradients().flat().norm2Number().doubleValue();
-        if (!Double.isFinite(norm)) {
+        boolean optimizerDecides = optimizer instanceof FlatOptimizer f
+                && f.nonFiniteGradients() != FlatOptimizer.NonFiniteGradients.REFUSE;
+        if (!Double.isFinite(norm) && !optimizerDecides) {
             throw new TrainingDivergedException(epoch, step, "the gradient norm is " + norm);
         }
         try {
@@ -318,6 +335,7 @@ public final class Trainer {
         private boolean bucketByLength;
         private LearningRateSchedule schedule;
         private double clipNorm;
+        private double divergenceFactor;
         private SequenceDataset validation;
         private Metric metric;
         private int patience;
@@ -370,6 +388,17 @@ public final class Trainer {
         /** Scales the gradients down when their global L2 norm exceeds {@code maxNorm} (0: off). */
         public Builder clipGradientNorm(double maxNorm) {
             this.clipNorm = maxNorm;
+            return this;
+        }
+
+        /**
+         * Stops training with a {@link TrainingDivergedException}, before the step, when a batch's loss exceeds
+         * {@code factor} times the lowest mean training loss of a completed epoch (a loss growing without bound
+         * while still finite). Checked from the second epoch on, and only while that best mean is positive.
+         * Default 0: off (NaN and infinite losses and gradients stop training regardless).
+         */
+        public Builder divergenceFactor(double factor) {
+            this.divergenceFactor = factor;
             return this;
         }
 

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rnn4j.api.Loss;
 import org.rnn4j.api.Model;
 import org.rnn4j.api.Optimizer;
 import org.rnn4j.api.Parameters;
@@ -25,34 +22,6 @@ import org.rnn4j.train.data.SequenceDataset;
 class ContractsTrainerTest {
     @TempDir
     Path dir;
-
-    /** A model of the user's: any {@link Model}; this one hands its work to a GRU model it keeps. */
-    private record UserModel(SequenceModel inner) implements Model {
-        @Override
-        public DataType dataType() {
-            return inner.dataType();
-        }
-
-        @Override
-        public Parameters parameters() {
-            return inner.parameters();
-        }
-
-        @Override
-        public Parameters gradients() {
-            return inner.gradients();
-        }
-
-        @Override
-        public INDArray predict(INDArray input, int[] lengths) {
-            return inner.predict(input, lengths);
-        }
-
-        @Override
-        public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
-            return inner.computeGradients(input, lengths, targets, loss);
-        }
-    }
 
     /** Plain gradient descent written against the contract, with no learning rate to report. */
     private static final class UserSgd implements Optimizer {
@@ -81,7 +50,7 @@ class ContractsTrainerTest {
     void aUserModelAndOptimizerTrainAndLearn() {
         SequenceDataset train = Tasks.signOfSum(400, 1);
         SequenceDataset validation = Tasks.signOfSum(200, 2);
-        Model model = new UserModel(Tasks.gru(3));
+        Model model = new DelegatingModel(Tasks.gru(3));
         TrainingResult result = Trainer.builder(model, new BinaryCrossEntropyWithLogits(), new UserSgd())
                 .epochs(15).batchSize(16).validation(validation, Metrics.binaryAccuracy()).progressBar(false)
                 .build().fit(train);
@@ -90,7 +59,7 @@ class ContractsTrainerTest {
 
     @Test
     void whatNeedsRnn4jsOwnClassesIsRefusedUpFront() {
-        Model model = new UserModel(Tasks.gru(3));
+        Model model = new DelegatingModel(Tasks.gru(3));
         IllegalArgumentException checkpoint = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.builder(model, new BinaryCrossEntropyWithLogits(), new UserSgd())
                         .checkpoint(dir.resolve("c.rnn4j")).build());

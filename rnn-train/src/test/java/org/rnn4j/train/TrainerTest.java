@@ -166,6 +166,77 @@ class TrainerTest {
     }
 
     @Test
+    void aFiniteLossThatGrowsPastTheFactorStopsBeforeItsStep() {
+        Loss mse = new MeanSquaredError();
+        int[] calls = {0};
+        int batchesPerEpoch = (TRAIN.size() + 99) / 100;
+        Loss explodes = (predictions, targets, mask) -> { // finite, but 1e6 times larger from epoch 1, step 1 on
+            Loss.Value v = mse.compute(predictions, targets, mask);
+            return ++calls[0] > batchesPerEpoch + 1 ? new Loss.Value(v.loss() * 1e6, v.gradient()) : v;
+        };
+        SequenceModel model = Tasks.gru(2);
+        INDArray[] afterFirstBatchOfEpoch1 = new INDArray[1];
+        Trainer trainer = Trainer.builder(model, explodes, new Sgd(0.05)).epochs(3).batchSize(100)
+                .divergenceFactor(100).listener(new TrainingListener() {
+                    @Override
+                    public void onBatchEnd(int epoch, int step, double loss, int batchSize) {
+                        if (epoch == 1 && step == 0) {
+                            afterFirstBatchOfEpoch1[0] = model.parameters().flat().dup();
+                        }
+                    }
+                }).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(TRAIN));
+        assertEquals(1, e.epoch());
+        assertEquals(1, e.step());
+        assertTrue(e.getMessage().contains("divergenceFactor") && e.getMessage().contains("100.0 times"),
+                e.getMessage());
+        assertEquals(afterFirstBatchOfEpoch1[0], model.parameters().flat(), "the diverging step was not applied");
+        // the same run without the factor trains on (the loss stays finite)
+        calls[0] = 0;
+        Trainer.builder(Tasks.gru(2), explodes, new Sgd(0.05)).epochs(2).batchSize(100).build().fit(TRAIN);
+        assertMessage("divergenceFactor", () -> Trainer.builder(model, mse, new Sgd(0.1)).divergenceFactor(0.5)
+                .build());
+        assertMessage("divergenceFactor", () -> Trainer.builder(model, mse, new Sgd(0.1))
+                .divergenceFactor(Double.NaN).build());
+    }
+
+    /** A model whose third pass leaves a NaN in its gradients (as an overflow deep in a backward pass would). */
+    private static final class OverflowsOnce extends DelegatingModel {
+        private int calls;
+
+        OverflowsOnce(SequenceModel inner) {
+            super(inner);
+        }
+
+        @Override
+        public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
+            double value = super.computeGradients(input, lengths, targets, loss);
+            if (++calls == 3) {
+                inner.gradients().flat().putScalar(0, Double.NaN);
+            }
+            return value;
+        }
+    }
+
+    @Test
+    void anOptimizerThatSkipsNonFiniteGradientsTrainsThroughABadBatch() {
+        Adam adam = (Adam) new Adam(0.01).nonFiniteGradients(
+                org.rnn4j.nd4j.optim.FlatOptimizer.NonFiniteGradients.SKIP_STEP);
+        OverflowsOnce model = new OverflowsOnce(Tasks.gru(2));
+        TrainingResult result = Trainer.builder(model, new MeanSquaredError(), adam).epochs(2).batchSize(100).build()
+                .fit(TRAIN);
+        assertEquals(2, result.history().size());
+        assertEquals(1, adam.skippedSteps());
+        assertEquals(2L * ((TRAIN.size() + 99) / 100) - 1, adam.steps());
+        assertFalse(model.parameters().flat().isNaN().any());
+        // refusing (the default), the same batch stops training before its step
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.builder(
+                new OverflowsOnce(Tasks.gru(2)), new MeanSquaredError(), new Adam(0.01)).epochs(2)
+                .batchSize(100).build().fit(TRAIN));
+        assertEquals(2, e.step());
+    }
+
+    @Test
     void badSettingsAndDataAreRefusedWithTheirNames() {
         SequenceModel model = Tasks.gru(1);
         Loss loss = new BinaryCrossEntropyWithLogits();

@@ -16,9 +16,27 @@ import org.rnn4j.api.Parameters;
  * ({@link #state}, {@link #restore}) that checkpoints need to resume training exactly.
  */
 public abstract class FlatOptimizer implements Optimizer {
+    /**
+     * What {@link #step} does with gradients that hold NaN or infinite values. The default refuses them; the others
+     * are for training whose rare overflowing batches are expected (mixed precision, extreme data), and are
+     * settings of the run, not of the optimizer's state: checkpoints do not store them.
+     */
+    public enum NonFiniteGradients {
+        /** An {@link IllegalArgumentException} naming the first such parameter; nothing changes. */
+        REFUSE,
+        /** The step is skipped: parameters, state and {@link #steps()} unchanged; {@link #skippedSteps()} counts it. */
+        SKIP_STEP,
+        /** The step runs with each NaN or infinite gradient value taken as 0 (the caller's gradients unchanged). */
+        ZERO
+    }
+
+    public static final NonFiniteGradients DEFAULT_NON_FINITE_GRADIENTS = NonFiniteGradients.REFUSE;
+
     private double learningRate;
     private ParameterLayout layout;
     private long steps;
+    private long skippedSteps;
+    private NonFiniteGradients nonFiniteGradients = DEFAULT_NON_FINITE_GRADIENTS;
 
     FlatOptimizer(double learningRate) {
         this.learningRate = Checks.positiveFinite(learningRate, "learningRate");
@@ -29,6 +47,7 @@ public abstract class FlatOptimizer implements Optimizer {
         Checks.notNull(parameters, "parameters");
         layout = parameters.layout();
         steps = 0;
+        skippedSteps = 0;
         allocate(Nd4j.zeros(parameters.dataType(), layout.size()));
     }
 
@@ -45,10 +64,24 @@ public abstract class FlatOptimizer implements Optimizer {
         if (!layout.equals(parameters.layout()) || !layout.equals(gradients.layout())) {
             throw new IllegalArgumentException("parameters and gradients must have the initialised layout " + layout);
         }
-        requireFinite(gradients);
+        if (gradients.dataType() != parameters.dataType()) {
+            throw new IllegalArgumentException("gradients must have the parameters' data type "
+                    + parameters.dataType() + " but have " + gradients.dataType());
+        }
+        INDArray g = gradients.flat();
+        if (!Checks.isFinite(g)) {
+            switch (nonFiniteGradients) {
+                case REFUSE -> requireFinite(gradients);
+                case SKIP_STEP -> {
+                    skippedSteps++;
+                    return;
+                }
+                case ZERO -> g = finiteOrZero(g);
+            }
+        }
         INDArray theta = parameters.flat();
         steps++;
-        update(theta, gradients.flat(), steps);
+        update(theta, g, steps);
         // finite gradients, but an update too large for the data type: said at once, never left silent (undoing
         // it would need copies of the parameters and state before every step, 10-18% of a config A iteration)
         if (!Checks.isFinite(theta)) {
@@ -79,6 +112,31 @@ public abstract class FlatOptimizer implements Optimizer {
                     + "parameters and the optimizer state were not changed (clip the gradients or lower the learning "
                     + "rate)");
         }
+    }
+
+    /** A copy of {@code g} with every NaN and infinite value replaced by 0. */
+    private static INDArray finiteOrZero(INDArray g) {
+        INDArray copy = g.dup();
+        org.nd4j.linalg.indexing.BooleanIndexing.replaceWhere(copy, 0.0,
+                org.nd4j.linalg.indexing.conditions.Conditions.isNan());
+        org.nd4j.linalg.indexing.BooleanIndexing.replaceWhere(copy, 0.0,
+                org.nd4j.linalg.indexing.conditions.Conditions.isInfinite());
+        return copy;
+    }
+
+    /** Sets what {@link #step} does with NaN or infinite gradients (default {@link NonFiniteGradients#REFUSE}). */
+    public FlatOptimizer nonFiniteGradients(NonFiniteGradients policy) {
+        this.nonFiniteGradients = Checks.notNull(policy, "policy");
+        return this;
+    }
+
+    public NonFiniteGradients nonFiniteGradients() {
+        return nonFiniteGradients;
+    }
+
+    /** Steps skipped under {@link NonFiniteGradients#SKIP_STEP} since {@link #initialise}. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** Updates {@code theta} in place from {@code g} (never modified) at step {@code t} (from 1). */
