@@ -28,13 +28,12 @@ import org.rnn4j.nd4j.optim.Sgd;
  * Calls the public API with generated arguments at and past their limits (ranks, sizes, lengths, data types, NaN
  * and infinite values, token ids, hyperparameters) and requires each call to return a well-formed result or to
  * throw rnn4j's own {@link IllegalArgumentException} or {@link IllegalStateException} (thrown from rnn4j code, so
- * never a raw ND4J or JDK message), leaving the parameters as they were when it throws. A failure names the case's
- * seed. {@value #DEFAULT_CASES} cases per test; {@code -Drnn4j.fuzz.cases=N} runs more.
+ * never a raw ND4J or JDK message), leaving the parameters (and, when it throws, the gradients) as they were. A
+ * failure names the case's seed. {@value #DEFAULT_CASES} cases per test; {@code -Drnn4j.fuzz.cases=N} runs more.
  */
 class ApiFuzzTest {
     static final int DEFAULT_CASES = 400;
-    private static final double[] SPECIAL = {0, -0.0, 1, -1, 1e-300, 1e300, Double.MAX_VALUE, Double.MIN_VALUE,
-        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.5, 0.999999, 1.000001, 2, -2, 1e-8};
+    private static final double[] SPECIAL = Fuzz.SPECIAL;
 
     private static int cases() {
         return Integer.getInteger("rnn4j.fuzz.cases", DEFAULT_CASES);
@@ -55,12 +54,13 @@ class ApiFuzzTest {
             long seed = random.nextLong();
             SplittableRandom r = new SplittableRandom(seed);
             SequenceModel model = r.nextBoolean() ? VECTORS : TOKENS;
-            INDArray input = array(r, model.embedding() != null);
+            INDArray input = Fuzz.array(r, model.embedding() != null);
             int[] lengths = r.nextInt(3) == 0 ? null : lengths(r, input);
             INDArray before = model.parameters().flat().dup();
+            INDArray gradientsBefore = model.gradients().flat().dup();
             boolean train = r.nextInt(3) == 0;
-            INDArray targets = train ? array(r, false) : null;
-            Object out = call("case " + seed, () -> train
+            INDArray targets = train ? Fuzz.array(r, false) : null;
+            Object out = Fuzz.call("case " + seed, () -> train
                     ? (Object) model.computeGradients(input, lengths, targets, new MeanSquaredError())
                     : model.predict(input, lengths));
             if (out instanceof INDArray predictions) {
@@ -73,6 +73,8 @@ class ApiFuzzTest {
                 results++;
             } else {
                 refusals++;
+                assertTrue(Arrays.equals(gradientsBefore.data().asDouble(), model.gradients().flat().data()
+                        .asDouble()), "case " + seed + ": a refused call changed the gradients");
             }
             assertTrue(before.equalsWithEps(model.parameters().flat(), 0), "case " + seed + " changed parameters");
         }
@@ -101,7 +103,7 @@ class ApiFuzzTest {
                 }
                 vectors.add(s);
             }
-            Object rows = call("case " + seed, () -> r.nextBoolean() ? TOKENS.predictTokens(tokens)
+            Object rows = Fuzz.call("case " + seed, () -> r.nextBoolean() ? TOKENS.predictTokens(tokens)
                     : VECTORS.predictVectors(vectors));
             if (rows instanceof float[][] out) {
                 assertTrue(out.length == n, "case " + seed);
@@ -120,7 +122,7 @@ class ApiFuzzTest {
             double d = SPECIAL[r.nextInt(SPECIAL.length)];
             double e = SPECIAL[r.nextInt(SPECIAL.length)];
             int size = new int[] {-1, 0, 1, 2, Integer.MAX_VALUE}[r.nextInt(5)];
-            Object made = call("case " + seed, () -> switch (r.nextInt(6)) {
+            Object made = Fuzz.call("case " + seed, () -> switch (r.nextInt(6)) {
                 case 0 -> new Adam(a, b, d, e, a);
                 case 1 -> new Sgd(a, b, d, r.nextBoolean(), e);
                 case 2 -> new RmsProp(a, b, d, e);
@@ -135,7 +137,7 @@ class ApiFuzzTest {
                 optimizer.initialise(m.parameters());
                 m.computeGradients(Nd4j.rand(DataType.FLOAT, 3, 2, 2), Nd4j.rand(DataType.FLOAT, 2, 2),
                         new MeanSquaredError());
-                Object stepped = call("case " + seed + " step", () -> {
+                Object stepped = Fuzz.call("case " + seed + " step", () -> {
                     optimizer.step(m.parameters(), m.gradients());
                     return m.parameters().flat();
                 });
@@ -144,52 +146,6 @@ class ApiFuzzTest {
                 }
             }
         }
-    }
-
-    /**
-     * The call's result, or null when it threw rnn4j's own IllegalArgumentException or IllegalStateException; any
-     * other outcome fails naming the case.
-     */
-    private static Object call(String what, Supplier<Object> call) {
-        try {
-            return call.get();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            StackTraceElement top = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
-            if (top == null || !top.getClassName().startsWith("org.rnn4j")) {
-                fail(what + ": a raw message from " + top + ": " + e, e);
-            }
-            assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), what + ": no message");
-            return null;
-        } catch (RuntimeException | Error e) {
-            fail(what + ": not rnn4j's IllegalArgumentException or IllegalStateException but " + e, e);
-            return null;
-        }
-    }
-
-    /** An array of rank 0-4, sizes 0-5 (1-4 mostly), of a random data type, with special values at random. */
-    private static INDArray array(SplittableRandom r, boolean ids) {
-        int rank = r.nextInt(10) == 0 ? r.nextInt(5) : (ids ? 2 : 3);
-        long[] shape = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            shape[i] = r.nextInt(12) == 0 ? r.nextInt(6) : 1 + r.nextInt(4);
-        }
-        if (!ids && rank == 3 && r.nextInt(4) != 0) {
-            shape[2] = 3;
-        }
-        DataType type = switch (r.nextInt(8)) {
-            case 0 -> DataType.DOUBLE;
-            case 1 -> DataType.INT;
-            default -> DataType.FLOAT;
-        };
-        INDArray a = Nd4j.create(DataType.DOUBLE, shape);
-        for (long i = 0; i < a.length(); i++) {
-            double v = ids ? r.nextInt(-1, 11) : r.nextDouble(-2, 2);
-            if (r.nextInt(30) == 0) {
-                v = SPECIAL[r.nextInt(SPECIAL.length)];
-            }
-            a.putScalar(i, v);
-        }
-        return type == DataType.INT ? a.castTo(DataType.INT) : a.castTo(type);
     }
 
     private static int[] lengths(SplittableRandom r, INDArray input) {
@@ -205,6 +161,6 @@ class ApiFuzzTest {
 
     @Test
     void theGeneratorsAreDeterministic() {
-        assertArrayEquals(array(new SplittableRandom(9), false).shape(), array(new SplittableRandom(9), false).shape());
+        assertArrayEquals(Fuzz.array(new SplittableRandom(9), false).shape(), Fuzz.array(new SplittableRandom(9), false).shape());
     }
 }

@@ -10,7 +10,6 @@ import org.rnn4j.api.Model;
 import org.rnn4j.api.Optimizer;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.loss.BinaryCrossEntropyWithLogits;
-import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.LearningRateSchedule;
 import org.rnn4j.train.data.SequenceDataset;
 

@@ -3,7 +3,6 @@ package org.rnn4j.nd4j.cell;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 
@@ -29,7 +28,7 @@ public final class GruCell extends ReferenceCell {
 
     @Override
     public StepGradient backward(Step step, INDArray dOutput, State dNext) {
-        INDArray[] s = Checks.notNull(step, "step").saved();
+        INDArray[] s = checkedStep(step, dOutput, dNext).saved();
         INDArray r = s[0], z = s[1], n = s[2], hn = s[3];
         INDArray h = step.previous().hidden();
         INDArray dh = hiddenGradient(dOutput, dNext, n);

@@ -3,7 +3,6 @@ package org.rnn4j.nd4j.cell;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 
@@ -29,7 +28,7 @@ public final class LstmCell extends ReferenceCell {
 
     @Override
     public StepGradient backward(Step step, INDArray dOutput, State dNext) {
-        INDArray[] s = Checks.notNull(step, "step").saved();
+        INDArray[] s = checkedStep(step, dOutput, dNext).saved();
         INDArray i = s[0], f = s[1], g = s[2], o = s[3], tanhC = s[4];
         INDArray dh = hiddenGradient(dOutput, dNext, tanhC);
         INDArray dc = dh.mul(o).muli(tanhC.mul(tanhC).rsubi(1));

@@ -2,6 +2,7 @@ package org.rnn4j.nd4j.cell;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Cell;
+import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.internal.ParameterOwner;
@@ -58,6 +59,31 @@ abstract sealed class ReferenceCell extends ParameterOwner implements Cell permi
     }
 
     /** {@code dL/dh_t}: the output's gradient plus the next step's, either may be null. */
+    /**
+     * Checks the arguments of {@code backward} before any gradient changes: a step of this cell, and upstream
+     * gradients ({@code null} for none) of the step's {@code [batch, hidden]} shape and type, finite.
+     */
+    final Step checkedStep(Step step, INDArray dOutput, State dNext) {
+        Checks.notNull(step, "step");
+        long batch = step.input().size(0);
+        if (step.input().size(1) != spec.inputSize() || step.previous().arity() != spec.stateArity()) {
+            throw new IllegalArgumentException("step must come from this cell's forward (input size "
+                    + spec.inputSize() + ", state arity " + spec.stateArity() + ")");
+        }
+        if (dOutput != null) {
+            Checks.shape(dOutput, "outputGradient", "[batch, hidden]", batch, spec.hiddenSize());
+            Checks.dataType(dOutput, dataType(), "outputGradient");
+            Checks.finite(dOutput, "outputGradient");
+        }
+        if (dNext != null) {
+            dNext.check("nextStateGradient", spec.stateArity(), batch, spec.hiddenSize(), dataType());
+            for (int k = 0; k < dNext.arity(); k++) {
+                Checks.finite(dNext.get(k), "nextStateGradient[" + k + "]");
+            }
+        }
+        return step;
+    }
+
     static INDArray hiddenGradient(INDArray dOutput, State dNext, INDArray like) {
         return CellChecks.sum(dOutput, dNext == null ? null : dNext.hidden(), like);
     }

@@ -1,7 +1,6 @@
 package org.rnn4j.nd4j.cell;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.internal.Activations;
@@ -26,7 +25,7 @@ public final class VanillaRnnCell extends ReferenceCell {
 
     @Override
     public StepGradient backward(Step step, INDArray dOutput, State dNext) {
-        INDArray hNext = Checks.notNull(step, "step").next().hidden();
+        INDArray hNext = checkedStep(step, dOutput, dNext).next().hidden();
         INDArray dh = hiddenGradient(dOutput, dNext, hNext);
         INDArray dPre = Activations.multiplyByDerivative(rnn.activation(), dh, hNext);
         INDArray[] d = projectionsBackward(step.input(), step.previous().hidden(), dPre, dPre);

@@ -67,6 +67,8 @@ public final class RecurrentStream {
         if (chunk.size(0) == 0) {
             throw new IllegalArgumentException("chunk must have at least one step but has 0");
         }
+        Checks.dataType(chunk, layer.dataType(), "chunk");
+        Checks.finite(chunk, "chunk"); // a bad late step must not leave the earlier ones fed
         if (stepper != null) {
             INDArray x = Inputs.contiguous(chunk);
             INDArray[] outputs = new INDArray[Math.toIntExact(x.size(0))];
