@@ -310,6 +310,15 @@ public final class Trainer {
             throw new IllegalArgumentException(name + " holds " + (data.isTokens() ? "token ids" : "vectors")
                     + " but the model takes " + (tokens ? "token ids (it has an embedding)" : "vectors"));
         }
+        if (tokens) { // every id now, not when its batch comes: a refused fit must not have trained on the others
+            int vocabulary = sequences.embedding().spec().vocabularySize();
+            int[] bad = data.firstTokenAtOrAbove(vocabulary);
+            if (bad != null) {
+                throw new IllegalArgumentException(name + (bad[0] < 0 ? "'s padding id is " + bad[2]
+                        : ".sequences[" + bad[0] + "][" + bad[1] + "] is the token id " + bad[2])
+                        + " but the model's vocabulary has " + vocabulary + " ids (0.." + (vocabulary - 1) + ")");
+            }
+        }
         if (!tokens && data.featureSize() != sequences.recurrent().inputSize()) {
             throw new IllegalArgumentException(name + " has " + data.featureSize() + " features per step but the "
                     + "model's input size is " + sequences.recurrent().inputSize());

@@ -237,6 +237,29 @@ class TrainerTest {
     }
 
     @Test
+    void aTokenOutsideTheVocabularyInTheLastSequenceIsRefusedBeforeAnyStep() {
+        SequenceModel model = SequenceModel.builder().embedding(new org.rnn4j.nd4j.layer.Embedding(10, 3, 0))
+                .recurrent(org.rnn4j.nd4j.cell.Gru.builder(3, 4).build())
+                .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN)
+                .head(org.rnn4j.nd4j.layer.Dense.builder(4, 1).build()).seed(3).build();
+        List<int[]> sequences = new ArrayList<>();
+        float[][] targets = new float[200][1];
+        for (int i = 0; i < 200; i++) {
+            sequences.add(new int[] {1 + i % 9, 2, 3});
+        }
+        sequences.set(199, new int[] {4, 10, 5});
+        SequenceDataset data = SequenceDataset.ofTokens(sequences, targets, 0);
+        INDArray before = model.parameters().flat().dup();
+        Adam adam = new Adam(0.01);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model,
+                new BinaryCrossEntropyWithLogits(), adam).batchSize(10).build().fit(data));
+        assertTrue(e.getMessage().contains("train.sequences[199][1] is the token id 10")
+                && e.getMessage().contains("10 ids"), e.getMessage());
+        assertEquals(before, model.parameters().flat(), "no batch was trained");
+        assertThrows(IllegalStateException.class, adam::state, "the optimizer was not even initialised");
+    }
+
+    @Test
     void badSettingsAndDataAreRefusedWithTheirNames() {
         SequenceModel model = Tasks.gru(1);
         Loss loss = new BinaryCrossEntropyWithLogits();

@@ -118,12 +118,25 @@ public final class ModelArchive {
         zip.closeEntry();
     }
 
+    /** Whether reading accepts NaN or infinite parameters (which saving never writes). */
+    public enum NonFinite {
+        /** The default: a file holding one is refused, naming the parameter. */
+        REFUSE,
+        /** Read them as they are: to inspect a file from elsewhere, such as a diverged run's. */
+        ALLOW
+    }
+
     public static SequenceModel load(Path file) throws IOException {
         return read(file).model();
     }
 
     public static Contents read(Path file) throws IOException {
+        return read(file, NonFinite.REFUSE);
+    }
+
+    public static Contents read(Path file, NonFinite nonFinite) throws IOException {
         Checks.notNull(file, "file");
+        Checks.notNull(nonFinite, "nonFinite");
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no model file there");
         }
@@ -186,7 +199,7 @@ public final class ModelArchive {
                 throw new IOException(file + " has no " + parametersEntry);
             }
             String source = file + "!" + parametersEntry;
-            check(source, parameters, layout, config.dataType());
+            check(source, parameters, layout, config.dataType(), nonFinite == NonFinite.REFUSE);
             SequenceModel model;
             try {
                 model = SequenceModel.builder(config).build();
@@ -271,13 +284,13 @@ public final class ModelArchive {
      * @throws IOException if a name is missing or extra, or a shape or data type differs from the configuration's
      */
     public static void assign(String source, Map<String, INDArray> tensors, Parameters target) throws IOException {
-        check(source, tensors, target.layout(), target.dataType());
+        check(source, tensors, target.layout(), target.dataType(), true);
         target.names().forEach(n -> target.set(n, tensors.get(n)));
     }
 
-    /** Checks arrays by name against a layout and data type, and that they are finite. */
+    /** Checks arrays by name against a layout and data type, and (if {@code requireFinite}) that they are finite. */
     private static void check(String source, Map<String, INDArray> tensors, ParameterLayout layout,
-                              org.nd4j.linalg.api.buffer.DataType type) throws IOException {
+                              org.nd4j.linalg.api.buffer.DataType type, boolean requireFinite) throws IOException {
         String where = source + " does not match the configuration: ";
         for (String name : layout.names()) {
             INDArray t = tensors.get(name);
@@ -293,8 +306,9 @@ public final class ModelArchive {
                 throw new IOException(where + "parameter '" + name + "' is " + t.dataType() + " but the "
                         + "configuration's data type is " + type);
             }
-            if (!finite(t)) { // saving refuses such parameters, so a file that holds them was not written by rnn4j
-                throw new IOException(source + ": parameter '" + name + "' has NaN or infinite values");
+            if (requireFinite && !finite(t)) { // saving refuses them: a file that holds them is not rnn4j's
+                throw new IOException(source + ": parameter '" + name + "' has NaN or infinite values (read with "
+                        + "ModelArchive.NonFinite.ALLOW to inspect it)");
             }
         }
         for (String name : tensors.keySet()) {

@@ -246,6 +246,9 @@ class ModelArchiveTest {
         Path bad = zip(entries, dir.resolve("nan.rnn4j"));
         IOException e = assertThrows(IOException.class, () -> ModelArchive.load(bad));
         assertTrue(e.getMessage().contains("'" + victim + "' has NaN or infinite values"), e.getMessage());
+        // opted in, the file reads as it is (to inspect it)
+        SequenceModel inspected = ModelArchive.read(bad, ModelArchive.NonFinite.ALLOW).model();
+        assertTrue(Double.isNaN(inspected.parameters().get(victim).getDouble(0)));
     }
 
     /** A save killed before its rename leaves {@code <name>.<random>.tmp}; the next save of that file removes it. */

@@ -146,6 +146,25 @@ public final class SequenceDataset {
     }
 
     /** Features per step; 0 for token ids. */
+    /**
+     * The first sequence and step holding a token id {@code >= vocabularySize}, as {@code {sequence, step, id}}, or
+     * null when every id is below it (or the set holds vectors).
+     */
+    public int[] firstTokenAtOrAbove(int vocabularySize) {
+        if (tokens == null) {
+            return null;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            int[] s = tokens.get(i);
+            for (int t = 0; t < s.length; t++) {
+                if (s[t] >= vocabularySize) {
+                    return new int[] {i, t, s[t]};
+                }
+            }
+        }
+        return paddingId >= vocabularySize ? new int[] {-1, -1, paddingId} : null;
+    }
+
     public int featureSize() {
         return featureSize;
     }
