@@ -16,7 +16,7 @@ import org.rnn4j.nd4j.init.Initializers;
  *   GENERAL (Luong)       e[s, b] = q_b · W k_{s,b}                       weight [Hq, Hk]
  *   DOT (Luong)           e[s, b] = q_b · k_{s,b}                         (Hq = Hk; no parameters)
  *
- *   α[b, s] = exp(e[s, b]) / Σ_{s' < length_b} exp(e[s', b]) for s < length_b, else 0
+ *   α[b, s] = exp(e[s, b]) / Σ_{s' &lt; length_b} exp(e[s', b]) for s &lt; length_b, else 0
  *   context_b = Σ_s α[b, s] k_{s,b}                                         [B, Hk]
  * </pre>
  * Defaults: Xavier-uniform weights, zero bias, {@code v} uniform in ±1/√A.
