@@ -7,12 +7,14 @@ import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
 import org.rnn4j.nd4j.internal.Inputs;
 import org.rnn4j.nd4j.internal.ParameterOwner;
+import org.rnn4j.nd4j.internal.StepMask;
 
 /**
- * {@link Attention} over given parameter and gradient views: {@link #forward} gives the context and the weights,
- * {@link #backward} adds the parameter gradients and returns the query's and the keys' gradients. Any number of
- * forward passes may be outstanding (a decoder attends once per target step); each {@link Pass} is used by at most
- * one backward.
+ * {@link Attention} over given parameter and gradient views: {@link #keys} checks and prepares an encoder's outputs
+ * once, {@link #forward} gives the context and the weights for a query, {@link #backward} adds the parameter
+ * gradients and returns the query's and the keys' gradients. A decoder attends once per target step over the same
+ * keys: what does not depend on the query (the checks, the mask, additive attention's key projection) is done once
+ * per {@link Keys}. Any number of passes may be outstanding; each {@link Pass} is used by at most one backward.
  */
 public final class AttentionLayer extends ParameterOwner {
     private final Attention spec;
@@ -24,6 +26,25 @@ public final class AttentionLayer extends ParameterOwner {
 
     public Attention spec() {
         return spec;
+    }
+
+    /**
+     * Keys checked and prepared for any number of queries: valid while the parameters do not change (within one
+     * training pass, or one decoding).
+     */
+    public static final class Keys {
+        private final AttentionLayer owner;
+        private final INDArray keys;
+        private final INDArray mask;
+        /** ADDITIVE: {@code k · W_kᵀ} {@code [S, B, A]}; else null. */
+        private final INDArray projected;
+
+        private Keys(AttentionLayer owner, INDArray keys, INDArray mask, INDArray projected) {
+            this.owner = owner;
+            this.keys = keys;
+            this.mask = mask;
+            this.projected = projected;
+        }
     }
 
     /** One attention step: its inputs, its outputs, and what its backward reads. */
@@ -62,12 +83,16 @@ public final class AttentionLayer extends ParameterOwner {
     public record Gradient(INDArray queryGradient, INDArray keyGradients) {
     }
 
+    /** {@link #forward(INDArray, Keys)} over keys prepared for this query alone. */
+    public Pass forward(INDArray query, INDArray keys, int[] lengths) {
+        return forward(query, keys(keys, lengths));
+    }
+
     /**
-     * @param query   {@code [B, querySize]}
      * @param keys    {@code [S, B, keySize]}, time-major
      * @param lengths each sequence's source length in {@code 1..S}, or null for all {@code S}
      */
-    public Pass forward(INDArray query, INDArray keys, int[] lengths) {
+    public Keys keys(INDArray keys, int[] lengths) {
         Checks.shape(keys, "keys", "[source steps, batch, keySize]", Checks.ANY, Checks.ANY, spec.keySize());
         long steps = keys.size(0);
         long batch = keys.size(1);
@@ -75,13 +100,28 @@ public final class AttentionLayer extends ParameterOwner {
             throw new IllegalArgumentException("keys must have at least one step and one sequence but have shape ["
                     + steps + ", " + batch + ", " + spec.keySize() + "]");
         }
-        Checks.shape(query, "query", "[batch, querySize]", batch, spec.querySize());
         Checks.dataType(keys, dataType(), "keys");
-        Checks.dataType(query, dataType(), "query");
         Checks.finite(keys, "keys");
-        Checks.finite(query, "query");
         Inputs.lengths(lengths, steps, batch);
-        INDArray mask = mask(lengths, steps, batch);                             // [S, B]
+        INDArray projected = spec.score() != Attention.Score.ADDITIVE ? null
+                : keys.reshape('c', steps * batch, spec.keySize()).mmul(parameters.get("key_weight").transpose())
+                        .reshape('c', steps, batch, spec.attentionSize());
+        return new Keys(this, keys, StepMask.of(lengths, steps, batch, dataType()), projected);
+    }
+
+    /** @param query {@code [B, querySize]}, one row per sequence of {@code keys} */
+    public Pass forward(INDArray query, Keys prepared) {
+        Checks.notNull(prepared, "keys");
+        if (prepared.owner != this) {
+            throw new IllegalArgumentException("keys must be prepared by this layer's keys(...)");
+        }
+        INDArray keys = prepared.keys;
+        long steps = keys.size(0);
+        long batch = keys.size(1);
+        Checks.shape(query, "query", "[batch, querySize]", batch, spec.querySize());
+        Checks.dataType(query, dataType(), "query");
+        Checks.finite(query, "query");
+        INDArray mask = prepared.mask;                                           // [S, B]
         INDArray saved = null;
         INDArray scores;                                                         // [S, B]
         switch (spec.score()) {
@@ -94,9 +134,7 @@ public final class AttentionLayer extends ParameterOwner {
                 long a = spec.attentionSize();
                 INDArray pq = query.mmul(parameters.get("query_weight").transpose())
                         .addiRowVector(parameters.get("bias"));                 // [B, A]
-                INDArray pk = keys.reshape('c', steps * batch, spec.keySize())
-                        .mmul(parameters.get("key_weight").transpose()).reshape('c', steps, batch, a);
-                saved = Transforms.tanh(pk.addi(broadcastOverSteps(pq, steps)), false);       // [S, B, A]
+                saved = Transforms.tanh(prepared.projected.add(broadcastOverSteps(pq, steps)), false);  // [S, B, A]
                 scores = saved.reshape('c', steps * batch, a).mmul(parameters.get("v").reshape(a, 1))
                         .reshape('c', steps, batch);
             }
@@ -174,19 +212,6 @@ public final class AttentionLayer extends ParameterOwner {
     /** {@code [B, H]} as {@code [S, B, H]} (a broadcast copy). */
     private static INDArray broadcastOverSteps(INDArray rows, long steps) {
         return rows.reshape(1, rows.size(0), rows.size(1)).broadcast(steps, rows.size(0), rows.size(1));
-    }
-
-    /** {@code [S, B]}: 1 on each sequence's valid steps, 0 on padding. */
-    private INDArray mask(int[] lengths, long steps, long batch) {
-        INDArray mask = Nd4j.ones(dataType(), steps, batch);
-        if (lengths != null) {
-            for (int b = 0; b < batch; b++) {
-                for (long s = lengths[b]; s < steps; s++) {
-                    mask.putScalar(s, b, 0);
-                }
-            }
-        }
-        return mask;
     }
 
     /** Softmax over steps (axis 0) of the valid steps only; 0 where {@code mask} is 0. */

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.State;
+import org.rnn4j.nd4j.layer.Embedding;
 
 /**
  * Writing target sequences with a trained {@link EncoderDecoder}, a batch of sources at a time: greedy (the most
@@ -39,12 +40,12 @@ public final class Decoding {
 
     /** Greedy decoding of every source (token ids, any lengths), in one batch. */
     public static List<Output> greedy(EncoderDecoder model, List<int[]> sources, Settings settings) {
-        Batch batch = Batch.of(model, sources, 1);
+        PaddedBatch batch = padded(model, sources, 1);
         int n = sources.size();
-        EncoderDecoder.Encoded encoded = model.encode(batch.source, batch.lengths, false);
+        EncoderDecoder.Encoded encoded = model.encode(batch.input(), batch.lengths(), false);
         State state = encoded.initialState();
         INDArray context = Nd4j.zeros(model.dataType(), n, model.config().keySize());
-        INDArray previous = Nd4j.valueArrayOf(new long[] {n}, (double) settings.bos(), batch.source.dataType());
+        INDArray previous = Nd4j.valueArrayOf(new long[] {n}, (double) settings.bos(), batch.input().dataType());
         List<List<Integer>> tokens = new ArrayList<>();
         List<List<double[]>> attention = new ArrayList<>();
         double[] logP = new double[n];
@@ -129,12 +130,12 @@ public final class Decoding {
         }
         int k = beamWidth;
         int n = sources.size();
-        Batch batch = Batch.of(model, sources, k);
-        EncoderDecoder.Encoded encoded = model.encode(batch.source, batch.lengths, false);
+        PaddedBatch batch = padded(model, sources, k);
+        EncoderDecoder.Encoded encoded = model.encode(batch.input(), batch.lengths(), false);
         State state = encoded.initialState();
         INDArray context = Nd4j.zeros(model.dataType(), (long) n * k, model.config().keySize());
         INDArray previous = Nd4j.valueArrayOf(new long[] {(long) n * k}, (double) settings.bos(),
-                batch.source.dataType());
+                batch.input().dataType());
         List<List<Prefix>> kept = new ArrayList<>();
         List<List<Prefix>> done = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -208,33 +209,22 @@ public final class Decoding {
         return out;
     }
 
-    /** Padded sources {@code [S, n·copies]} (each source repeated {@code copies} times) and their lengths. */
-    private record Batch(INDArray source, int[] lengths) {
-        static Batch of(EncoderDecoder model, List<int[]> sources, int copies) {
-            Checks.notNull(sources, "sources");
-            if (sources.isEmpty()) {
-                throw new IllegalArgumentException("sources must not be empty");
-            }
-            int vocabulary = model.config().sourceEmbedding().vocabularySize();
-            int steps = 0;
-            for (int i = 0; i < sources.size(); i++) {
-                steps = Math.max(steps, SequenceInputs.checkTokens(sources.get(i), vocabulary, "sources[" + i + "]")
-                        .length);
-            }
-            int rows = sources.size() * copies;
-            double[][] ids = new double[steps][rows];
-            int[] lengths = new int[rows];
-            for (int i = 0; i < sources.size(); i++) {
-                int[] s = sources.get(i);
-                for (int c = 0; c < copies; c++) {
-                    lengths[i * copies + c] = s.length;
-                    for (int t = 0; t < s.length; t++) {
-                        ids[t][i * copies + c] = s[t];
-                    }
-                }
-            }
-            return new Batch(Nd4j.createFromArray(ids).castTo(model.dataType()), lengths);
+    /** Padded sources {@code [S, n·copies]}, each source repeated {@code copies} times, each checked by its index. */
+    private static PaddedBatch padded(EncoderDecoder model, List<int[]> sources, int copies) {
+        Checks.notNull(sources, "sources");
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("sources must not be empty");
         }
+        Embedding embedding = model.config().sourceEmbedding();
+        List<int[]> repeated = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            int[] source = SequenceInputs.checkTokens(sources.get(i), embedding.vocabularySize(), "sources[" + i + "]");
+            for (int c = 0; c < copies; c++) {
+                repeated.add(source);
+            }
+        }
+        return PaddedBatch.ofTokens(repeated, 0, repeated.size(), embedding.vocabularySize(), embedding.paddingId(),
+                model.dataType());
     }
 
     private static State gather(State state, int[] rows) {

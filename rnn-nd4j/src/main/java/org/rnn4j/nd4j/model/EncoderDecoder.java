@@ -19,6 +19,8 @@ import org.rnn4j.nd4j.cell.Gru;
 import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 import org.rnn4j.nd4j.internal.Backend;
+import org.rnn4j.nd4j.internal.Inputs;
+import org.rnn4j.nd4j.internal.StepMask;
 import org.rnn4j.nd4j.layer.Attention;
 import org.rnn4j.nd4j.layer.AttentionLayer;
 import org.rnn4j.nd4j.layer.Dense;
@@ -161,15 +163,15 @@ public final class EncoderDecoder {
     /** The encoder's pass over a padded source batch: the keys, the decoder's first state, and what backward needs. */
     final class Encoded {
         final INDArray source;
-        final int[] lengths;
         final SequenceLayer.Trace trace;
         final INDArray keys;
         final INDArray finalHidden;
         final INDArray bridged;
+        /** The keys checked and prepared once for every decoder step's attention. */
+        final AttentionLayer.Keys attentionKeys;
 
         Encoded(INDArray source, int[] lengths, boolean training) {
             this.source = source;
-            this.lengths = lengths;
             this.trace = encoder.forward(sourceEmbedding.forward(source), lengths, null, training);
             this.keys = trace.outputs();
             StackedRnn spec = config.encoder();
@@ -180,6 +182,7 @@ public final class EncoderDecoder {
             }
             this.finalHidden = tops.length == 1 ? tops[0].dup() : Nd4j.hstack(tops);
             this.bridged = bridge.forward(finalHidden);
+            this.attentionKeys = attention.keys(keys, lengths);
         }
 
         /** The decoder's state before the first step: the bridged hidden state (and a zero LSTM cell). */
@@ -198,13 +201,18 @@ public final class EncoderDecoder {
     record DecoderStep(Cell.Step cell, AttentionLayer.Pass attention, INDArray features) {
     }
 
+    /** A step from the previous tokens ({@code [B]}): what decoding does, one step's tokens at a time. */
     DecoderStep step(State state, INDArray previousTokens, INDArray previousContext, Encoded encoded) {
         INDArray embedded = targetEmbedding.forward(previousTokens.reshape(1, previousTokens.length()));
-        INDArray x = Nd4j.hstack(embedded.reshape(previousTokens.length(), config.targetEmbedding().dimension()),
-                previousContext);
-        Cell.Step cell = decoder.forward(state, x);
+        return stepEmbedded(state, embedded.reshape(previousTokens.length(), config.targetEmbedding().dimension()),
+                previousContext, encoded);
+    }
+
+    /** A step from the previous tokens' embeddings ({@code [B, E]}). */
+    private DecoderStep stepEmbedded(State state, INDArray embedded, INDArray previousContext, Encoded encoded) {
+        Cell.Step cell = decoder.forward(state, Nd4j.hstack(embedded, previousContext));
         INDArray h = cell.next().hidden();
-        AttentionLayer.Pass pass = attention.forward(h, encoded.keys, encoded.lengths);
+        AttentionLayer.Pass pass = attention.forward(h, encoded.attentionKeys);
         return new DecoderStep(cell, pass, Nd4j.hstack(h, pass.context()));
     }
 
@@ -244,7 +252,7 @@ public final class EncoderDecoder {
         long batch = target.size(1);
         Checks.shape(source, "source", "[source steps, batch]", Checks.ANY, batch);
         Checks.notNull(targetLengths, "targetLengths");
-        org.rnn4j.nd4j.internal.Inputs.lengths(targetLengths, steps, batch);
+        Inputs.lengths(targetLengths, steps, batch);
         if (bos < 0 || bos >= config.targetVocabularySize()) {
             throw new IllegalArgumentException("bos must be a target token id in [0, " + config.targetVocabularySize()
                     + ") but is " + bos);
@@ -257,12 +265,14 @@ public final class EncoderDecoder {
             inputs.get(NDArrayIndex.interval(1, steps), NDArrayIndex.all())
                     .assign(target.get(NDArrayIndex.interval(0, steps - 1), NDArrayIndex.all()));
         }
+        INDArray embedded = targetEmbedding.forward(inputs);                    // [T, B, E]: one gather, not T
         List<DecoderStep> decoded = new ArrayList<>();
         State state = encoded.initialState();
         INDArray context = Nd4j.zeros(dataType(), batch, config.keySize());
         INDArray[] features = new INDArray[Math.toIntExact(steps)];
         for (int t = 0; t < steps; t++) {
-            DecoderStep s = step(state, inputs.getRow(t).dup(), context, encoded);
+            DecoderStep s = stepEmbedded(state, embedded.get(NDArrayIndex.point(t), NDArrayIndex.all(),
+                    NDArrayIndex.all()), context, encoded);
             decoded.add(s);
             state = s.cell().next();
             context = s.attention().context();
@@ -270,10 +280,7 @@ public final class EncoderDecoder {
         }
         INDArray stacked = Nd4j.vstack(features);                               // [T*B, Hd + Hk]
         INDArray logits = output.forward(stacked).reshape('c', steps, batch, config.targetVocabularySize());
-        INDArray mask = Nd4j.zeros(dataType(), steps, batch);
-        for (int b = 0; b < batch; b++) {
-            mask.get(NDArrayIndex.interval(0, targetLengths[b]), NDArrayIndex.point(b)).assign(1);
-        }
+        INDArray mask = StepMask.of(targetLengths, steps, batch, dataType());
         return new TeacherForced(encoded, inputs, decoded, stacked, logits, mask);
     }
 

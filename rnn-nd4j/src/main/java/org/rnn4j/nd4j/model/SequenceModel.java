@@ -24,6 +24,7 @@ import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 import org.rnn4j.nd4j.internal.Backend;
 import org.rnn4j.nd4j.internal.Buffers;
 import org.rnn4j.nd4j.internal.ReshapeSlots;
+import org.rnn4j.nd4j.internal.StepMask;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
 import org.rnn4j.nd4j.layer.Dropout;
@@ -452,7 +453,7 @@ public final class SequenceModel implements Model {
                         : out2d.reshape('c', steps, batch, out2d.size(1))) : out2d;
         INDArray stepMask = null;
         if (outputMode == OutputMode.ALL_STEPS && lengths != null) {
-            stepMask = stepMask(lengths, steps, batch);
+            stepMask = StepMask.of(lengths, steps, batch, dataType());
             predictions = predictions.mul(stepMask.reshape(steps, batch, 1).broadcast(predictions.shape()));
         }
         return new Pass(trace, headInput, headMask, out2d, predictions, stepMask);
@@ -478,17 +479,6 @@ public final class SequenceModel implements Model {
             rows[b] = Math.toIntExact(last * batch + b);
         }
         return rows;
-    }
-
-    /** {@code [T, B]} of 1 on valid steps and 0 on padding. */
-    private INDArray stepMask(int[] lengths, long steps, long batch) {
-        double[] mask = new double[Math.toIntExact(steps * batch)];
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                mask[Math.toIntExact(t * batch + b)] = t < lengths[b] ? 1 : 0;
-            }
-        }
-        return Nd4j.createFromArray(mask).castTo(dataType()).reshape(steps, batch);
     }
 
     /** One pass; {@code trace} is null for an inference pass whose head reads only the final state. */

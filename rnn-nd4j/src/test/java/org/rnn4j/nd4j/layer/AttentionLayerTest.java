@@ -123,6 +123,10 @@ class AttentionLayerTest {
         s.layer().backward(pass, s.contextWeights(), null);
         e = assertThrows(IllegalArgumentException.class, () -> s.layer().backward(pass, s.contextWeights(), null));
         assertEquals("pass was already passed to backward", e.getMessage());
+        AttentionLayer other = Setup.of(Attention.Score.GENERAL, 8).layer();
+        e = assertThrows(IllegalArgumentException.class, () -> s.layer().forward(s.query(),
+                other.keys(s.keys(), LENGTHS)));
+        assertTrue(e.getMessage().contains("this layer's keys"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Attention(Attention.Score.DOT, 3, 4, 0));
         assertThrows(IllegalArgumentException.class, () -> Attention.additive(3, 4, 0));
     }
