@@ -319,7 +319,6 @@ final class GraphReader {
         String op = n.getOpType();
         Value a = in.get(0);
         Value b = in.size() > 1 ? in.get(1) : null;
-        boolean constantsOnly = in.stream().allMatch(v -> v == null || v instanceof Constant);
         boolean shapeOnly = in.stream().allMatch(v -> v == null || v instanceof Constant || v instanceof ShapeDerived);
         switch (op) {
             case "Unsqueeze", "Slice", "Concat", "Reshape", "Squeeze" -> {
@@ -441,7 +440,7 @@ final class GraphReader {
                         && one.tensor().longs()[0] == 1) {
                     yield new LastIndex();
                 }
-                if (constantsOnly || shapeOnly) {
+                if (shapeOnly) {
                     yield new ShapeDerived();
                 }
                 throw fail("subtracts " + describe(b) + " from " + describe(a));

@@ -220,8 +220,7 @@ public final class OnnxExport {
 
     /** {@code [T, B, F]} → {@code [B, F]}: each sequence's step {@code lengths[b] - 1}, by a one-hot mask over time. */
     private static String lastValidStep(GraphWriter g, String x, String lengths) {
-        String steps = g.node("Range", List.of(g.longs("zero", true, 0), timeSteps(g, x), g.longs("one", true, 1)),
-                1);
+        String steps = timeIndex(g, x);
         String last = g.node("Sub", List.of(g.node("Cast", List.of(lengths), 1, Attribute.of("to",
                 Onnx.TensorProto.DataType.INT64.getNumber())), g.longs("one", false, 1)), 1);
         String oneHot = g.node("Cast", List.of(g.node("Equal", List.of(
@@ -235,8 +234,7 @@ public final class OnnxExport {
 
     /** {@code [T, B, 1]}: 1 on each sequence's valid steps, 0 on padding. */
     private static String stepMask(GraphWriter g, String x, String lengths) {
-        String steps = g.node("Range", List.of(g.longs("zero", true, 0), timeSteps(g, x), g.longs("one", true, 1)),
-                1);
+        String steps = timeIndex(g, x);
         String valid = g.node("Less", List.of(g.node("Unsqueeze", List.of(steps, g.longs("axes", false, 1)), 1),
                 g.node("Unsqueeze", List.of(g.node("Cast", List.of(lengths), 1, Attribute.of("to",
                         Onnx.TensorProto.DataType.INT64.getNumber())), g.longs("axes", false, 0)), 1)), 1);
@@ -245,10 +243,11 @@ public final class OnnxExport {
         return g.node("Unsqueeze", List.of(mask, g.longs("axes", false, 2)), 1);
     }
 
-    /** The scalar {@code T} of a {@code [T, ...]} value. */
-    private static String timeSteps(GraphWriter g, String x) {
-        return g.node("Gather", List.of(g.node("Shape", List.of(x), 1), g.longs("index", true, 0)), 1,
+    /** {@code 0, 1, ..., T-1} for a {@code [T, ...]} value. */
+    private static String timeIndex(GraphWriter g, String x) {
+        String steps = g.node("Gather", List.of(g.node("Shape", List.of(x), 1), g.longs("index", true, 0)), 1,
                 Attribute.of("axis", 0));
+        return g.node("Range", List.of(g.longs("zero", true, 0), steps, g.longs("one", true, 1)), 1);
     }
 
     /** The dense head over {@code [B, F]} ({@code Gemm}) or every step {@code [T, B, F]} ({@code MatMul + Add}). */

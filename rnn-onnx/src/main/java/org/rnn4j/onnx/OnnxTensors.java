@@ -44,66 +44,52 @@ final class OnnxTensors {
             throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has unknown data type "
                     + t.getDataType());
         }
-        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN); // index 0 first
         boolean hasRaw = !t.getRawData().isEmpty();
-        INDArray out = switch (type) {
+        // each type: its bytes per value in raw_data, its typed field's count, and how value i is read from either
+        int bytes;
+        int typedCount;
+        java.util.function.IntToDoubleFunction floating = null;
+        java.util.function.IntToLongFunction integral = null;
+        switch (type) {
             case FLOAT -> {
-                float[] v = new float[n];
-                if (hasRaw) {
-                    check(raw.remaining(), (long) n * Float.BYTES, t, where);
-                    raw.asFloatBuffer().get(v);
-                } else {
-                    check(t.getFloatDataCount(), n, t, where);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getFloatData(i);
-                    }
-                }
-                yield Nd4j.createFromArray(v);
+                bytes = Float.BYTES;
+                typedCount = t.getFloatDataCount();
+                floating = hasRaw ? i -> raw.getFloat(i * Float.BYTES) : t::getFloatData;
             }
             case DOUBLE -> {
-                double[] v = new double[n];
-                if (hasRaw) {
-                    check(raw.remaining(), (long) n * Double.BYTES, t, where);
-                    raw.asDoubleBuffer().get(v);
-                } else {
-                    check(t.getDoubleDataCount(), n, t, where);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getDoubleData(i);
-                    }
-                }
-                yield Nd4j.createFromArray(v).castTo(DataType.FLOAT);
+                bytes = Double.BYTES;
+                typedCount = t.getDoubleDataCount();
+                floating = hasRaw ? i -> raw.getDouble(i * Double.BYTES) : t::getDoubleData;
             }
             case INT64 -> {
-                long[] v = new long[n];
-                if (hasRaw) {
-                    check(raw.remaining(), (long) n * Long.BYTES, t, where);
-                    raw.asLongBuffer().get(v);
-                } else {
-                    check(t.getInt64DataCount(), n, t, where);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getInt64Data(i);
-                    }
-                }
-                yield Nd4j.createFromArray(v);
+                bytes = Long.BYTES;
+                typedCount = t.getInt64DataCount();
+                integral = hasRaw ? i -> raw.getLong(i * Long.BYTES) : t::getInt64Data;
             }
             case INT32 -> {
-                long[] v = new long[n];
-                if (hasRaw) {
-                    check(raw.remaining(), (long) n * Integer.BYTES, t, where);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = raw.getInt();
-                    }
-                } else {
-                    check(t.getInt32DataCount(), n, t, where);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getInt32Data(i);
-                    }
-                }
-                yield Nd4j.createFromArray(v);
+                bytes = Integer.BYTES;
+                typedCount = t.getInt32DataCount();
+                integral = hasRaw ? i -> raw.getInt(i * Integer.BYTES) : t::getInt32Data;
             }
             default -> throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has data type "
                     + type + "; rnn4j reads FLOAT, DOUBLE, INT32 and INT64");
-        };
+        }
+        check(hasRaw ? raw.remaining() : typedCount, hasRaw ? (long) n * bytes : n, t, where);
+        INDArray out;
+        if (floating != null) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) floating.applyAsDouble(i);
+            }
+            out = Nd4j.createFromArray(v);
+        } else {
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = integral.applyAsLong(i);
+            }
+            out = Nd4j.createFromArray(v);
+        }
         return new Tensor(dims.length == 0 ? out : out.reshape(dims), dims);
     }
 
