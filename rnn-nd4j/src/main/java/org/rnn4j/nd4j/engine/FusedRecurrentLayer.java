@@ -326,7 +326,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         FusedBuffers fresh = new FusedBuffers(dataType(), steps, batch, spec.hiddenSize(), spec.gates(), lstm, gru,
                 partitions);
         if (training) {
-            trainingBuffers = fresh; // the old ones may still be viewed (a training trace's outputs): the collector's
+            trainingBuffers = fresh; // the old ones stay for the collector: a training trace's outputs may view them
         } else {
             if (cached != null) {
                 cached.release(); // nothing views them: a later backward on their trace is refused as stale
