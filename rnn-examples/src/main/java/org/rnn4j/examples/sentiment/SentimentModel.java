@@ -59,7 +59,7 @@ public record SentimentModel(SequenceModel network, Vocabulary vocabulary, int m
 
     /** @throws IOException if the file is missing, not an rnn4j model, or not a sentiment model */
     public static SentimentModel load(Path file) throws IOException {
-        ModelArchive.Contents contents = ModelArchive.read(file);
+        ModelArchive.Contents<SequenceModel> contents = ModelArchive.read(file);
         JsonNode sentiment = contents.extra() == null ? null : contents.extra().get("sentiment");
         if (sentiment == null || !sentiment.path("vocabulary").isArray() || !sentiment.path("max_length").isInt()) {
             throw new IOException(file + " is an rnn4j model but not a sentiment model (no vocabulary)");

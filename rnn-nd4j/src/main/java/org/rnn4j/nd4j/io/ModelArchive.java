@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -21,6 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.ParameterLayout;
 import org.rnn4j.api.Parameters;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.rnn4j.nd4j.model.EncoderDecoder;
 import org.rnn4j.nd4j.model.SequenceModel;
 
 /**
@@ -32,15 +35,24 @@ import org.rnn4j.nd4j.model.SequenceModel;
  *   <li>{@code parameters.safetensors}: every parameter by its layout name, in the model's data type;</li>
  *   <li>{@code <group>.safetensors} for each named group of extra arrays (an optimizer's state).</li>
  * </ul>
- * Writes are atomic (temporary file, then rename): a failed save leaves the previous file intact, and parameters
+ * Versions: 1 holds a {@link SequenceModel}; 2 adds {@code "model_type"}: {@code "sequence"} (the default) or
+ * {@code "encoder_decoder"}, an {@link EncoderDecoder} whose {@code model} is {@link ModelConfigJson#write(
+ * EncoderDecoder.Config)}. Each file is written in the lowest version that holds its model, so sequence models stay
+ * readable by every rnn4j release; a reader refuses a newer version than it knows, and each kind of model is read by
+ * its own method ({@link #read}, {@link #readEncoderDecoder}), which names the other when given the wrong kind.
+ *
+ * <p>Writes are atomic (temporary file, then rename): a failed save leaves the previous file intact, and parameters
  * with NaN or infinite values are refused rather than saved. Reading checks the zip's CRCs, the format and its
  * version, the configuration field by field, and that the arrays match the configuration's names and shapes; every
  * failure is an {@link IOException} naming the file and what is wrong.
  */
 public final class ModelArchive {
     public static final String FORMAT = "rnn4j-model";
-    /** The version this code writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The newest version this code reads and writes (encoder-decoder files); sequence models are written as 1. */
+    public static final int FORMAT_VERSION = 2;
+    static final int SEQUENCE_MODEL_VERSION = 1;
+    static final String SEQUENCE = "sequence";
+    static final String ENCODER_DECODER = "encoder_decoder";
     static final String MANIFEST = "rnn4j.json";
     static final String PARAMETERS = "parameters";
     private static final String SAFETENSORS = ".safetensors";
@@ -58,8 +70,26 @@ public final class ModelArchive {
     }
 
     /** A model file's contents: the rebuilt model with its parameters, the caller's extra JSON and arrays. */
-    public record Contents(SequenceModel model, ObjectNode extra, Map<String, Map<String, INDArray>> arrays) {
+    public record Contents<M>(M model, ObjectNode extra, Map<String, Map<String, INDArray>> arrays) {
     }
+
+    /** What differs between the kinds of model a file holds: its configuration, layout and construction. */
+    private record Kind<C, M>(String type, ConfigReader<C> config, Function<C, ParameterLayout> layout,
+                              Function<C, DataType> dataType, Function<C, M> build,
+                              Function<M, Parameters> parameters) {
+    }
+
+    @FunctionalInterface
+    private interface ConfigReader<C> {
+        C read(JsonNode model) throws IOException;
+    }
+
+    private static final Kind<SequenceModel.Config, SequenceModel> SEQUENCE_KIND = new Kind<>(SEQUENCE,
+            ModelConfigJson::read, SequenceModel::layoutOf, SequenceModel.Config::dataType,
+            c -> SequenceModel.builder(c).build(), SequenceModel::parameters);
+    private static final Kind<EncoderDecoder.Config, EncoderDecoder> ENCODER_DECODER_KIND = new Kind<>(
+            ENCODER_DECODER, ModelConfigJson::readEncoderDecoder, EncoderDecoder.Config::layout,
+            EncoderDecoder.Config::dataType, EncoderDecoder::new, EncoderDecoder::parameters);
 
     public static void save(Path file, SequenceModel model) throws IOException {
         save(file, model, null, Map.of());
@@ -71,17 +101,36 @@ public final class ModelArchive {
      */
     public static void save(Path file, SequenceModel model, ObjectNode extra, Map<String, Map<String, INDArray>> arrays)
             throws IOException {
-        Checks.notNull(file, "file");
         Checks.notNull(model, "model");
+        ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT)
+                .put("format_version", SEQUENCE_MODEL_VERSION);
+        manifest.set("model", ModelConfigJson.write(model.config()));
+        save(file, manifest, model.parameters(), extra, arrays);
+    }
+
+    public static void save(Path file, EncoderDecoder model) throws IOException {
+        save(file, model, null, Map.of());
+    }
+
+    /** An encoder-decoder model (format version 2), with the same {@code extra} and {@code arrays} as above. */
+    public static void save(Path file, EncoderDecoder model, ObjectNode extra,
+                            Map<String, Map<String, INDArray>> arrays) throws IOException {
+        Checks.notNull(model, "model");
+        ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("format_version", FORMAT_VERSION)
+                .put("model_type", ENCODER_DECODER);
+        manifest.set("model", ModelConfigJson.write(model.config()));
+        save(file, manifest, model.parameters(), extra, arrays);
+    }
+
+    private static void save(Path file, ObjectNode manifest, Parameters parameters, ObjectNode extra,
+                             Map<String, Map<String, INDArray>> arrays) throws IOException {
+        Checks.notNull(file, "file");
         Checks.notNull(arrays, "arrays");
-        Parameters parameters = model.parameters();
         if (!finite(parameters.flat())) { // one check of the whole buffer; the names only to report a failure
             String name = parameters.names().stream().filter(n -> !finite(parameters.get(n))).findFirst().orElseThrow();
             throw new IllegalStateException("refusing to save " + file + ": parameter '" + name
                     + "' has NaN or infinite values (the previous file, if any, is kept)");
         }
-        ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("format_version", FORMAT_VERSION);
-        manifest.set("model", ModelConfigJson.write(model.config()));
         if (extra != null) {
             manifest.set("extra", extra);
         }
@@ -130,11 +179,27 @@ public final class ModelArchive {
         return read(file).model();
     }
 
-    public static Contents read(Path file) throws IOException {
+    public static Contents<SequenceModel> read(Path file) throws IOException {
         return read(file, NonFinite.REFUSE);
     }
 
-    public static Contents read(Path file, NonFinite nonFinite) throws IOException {
+    public static Contents<SequenceModel> read(Path file, NonFinite nonFinite) throws IOException {
+        return read(file, nonFinite, SEQUENCE_KIND);
+    }
+
+    public static EncoderDecoder loadEncoderDecoder(Path file) throws IOException {
+        return readEncoderDecoder(file).model();
+    }
+
+    public static Contents<EncoderDecoder> readEncoderDecoder(Path file) throws IOException {
+        return readEncoderDecoder(file, NonFinite.REFUSE);
+    }
+
+    public static Contents<EncoderDecoder> readEncoderDecoder(Path file, NonFinite nonFinite) throws IOException {
+        return read(file, nonFinite, ENCODER_DECODER_KIND);
+    }
+
+    private static <C, M> Contents<M> read(Path file, NonFinite nonFinite, Kind<C, M> kind) throws IOException {
         Checks.notNull(file, "file");
         Checks.notNull(nonFinite, "nonFinite");
         if (!Files.isRegularFile(file)) {
@@ -152,9 +217,15 @@ public final class ModelArchive {
             }
             JsonNode manifest = manifest(file, bounded(zip, MAX_MANIFEST_BYTES, file, MANIFEST, "the manifest's "
                     + "limit"));
-            SequenceModel.Config config;
+            String type = modelType(file, manifest);
+            if (!type.equals(kind.type())) {
+                throw new IOException(file + " holds " + (type.equals(SEQUENCE) ? "a sequence model: load it with "
+                        + "ModelArchive.load or read" : "an encoder-decoder model: load it with "
+                        + "ModelArchive.loadEncoderDecoder or readEncoderDecoder"));
+            }
+            C config;
             try {
-                config = ModelConfigJson.read(manifest.get("model"));
+                config = kind.config().read(manifest.get("model"));
             } catch (IOException | IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
@@ -163,8 +234,8 @@ public final class ModelArchive {
             ParameterLayout layout;
             long parameterBytes;
             try {
-                layout = SequenceModel.layoutOf(config);
-                parameterBytes = Math.multiplyExact(layout.size(), (long) config.dataType().width());
+                layout = kind.layout().apply(config);
+                parameterBytes = Math.multiplyExact(layout.size(), (long) kind.dataType().apply(config).width());
             } catch (ArithmeticException | IllegalArgumentException e) {
                 throw new IOException(file + ": the configuration's parameters do not fit in memory ("
                         + e.getMessage() + ")", e);
@@ -182,7 +253,7 @@ public final class ModelArchive {
                         throw new IOException(file + " has the entry '" + name + "' twice");
                     }
                     parameters = SafeTensors.decode(where, bounded(zip, entryLimit, file, name,
-                            "what the configuration's " + layout.size() + " parameters of " + config.dataType()
+                            "what the configuration's " + layout.size() + " parameters of " + kind.dataType().apply(config)
                                     + " need")).tensors();
                 } else if (name.endsWith(SAFETENSORS) && !name.equals(MANIFEST)) {
                     String group = name.substring(0, name.length() - SAFETENSORS.length());
@@ -199,16 +270,16 @@ public final class ModelArchive {
                 throw new IOException(file + " has no " + parametersEntry);
             }
             String source = file + "!" + parametersEntry;
-            check(source, parameters, layout, config.dataType(), nonFinite == NonFinite.REFUSE);
-            SequenceModel model;
+            check(source, parameters, layout, kind.dataType().apply(config), nonFinite == NonFinite.REFUSE);
+            M model;
             try {
-                model = SequenceModel.builder(config).build();
+                model = kind.build().apply(config);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": the configuration is invalid: " + e.getMessage(), e);
             }
-            parameters.forEach(model.parameters()::set);
+            parameters.forEach(kind.parameters().apply(model)::set);
             JsonNode extra = manifest.get("extra");
-            return new Contents(model, extra instanceof ObjectNode o ? o : null, arrays);
+            return new Contents<>(model, extra instanceof ObjectNode o ? o : null, arrays);
         } catch (ZipException | java.io.EOFException e) {
             throw new IOException(file + " is corrupt or truncated (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) { // the zip reader's own: an entry name that is not valid UTF-8
@@ -237,6 +308,23 @@ public final class ModelArchive {
                     + "this one reads versions up to " + FORMAT_VERSION + ": upgrade rnn4j to load it");
         }
         return manifest;
+    }
+
+    /** The manifest's model type: version 1 holds sequence models only; 2 names its type. */
+    private static String modelType(Path file, JsonNode manifest) throws IOException {
+        JsonNode type = manifest.get("model_type");
+        if (type == null || type.isNull()) {
+            return SEQUENCE;
+        }
+        if (manifest.path("format_version").intValue() < 2) {
+            throw new IOException(file + ": model_type needs format_version 2 but the file has "
+                    + manifest.path("format_version").intValue());
+        }
+        if (!type.isTextual() || !(type.asText().equals(SEQUENCE) || type.asText().equals(ENCODER_DECODER))) {
+            throw new IOException(file + ": model_type must be \"" + SEQUENCE + "\" or \"" + ENCODER_DECODER
+                    + "\" but is " + type);
+        }
+        return type.asText();
     }
 
     /**
@@ -290,7 +378,7 @@ public final class ModelArchive {
 
     /** Checks arrays by name against a layout and data type, and (if {@code requireFinite}) that they are finite. */
     private static void check(String source, Map<String, INDArray> tensors, ParameterLayout layout,
-                              org.nd4j.linalg.api.buffer.DataType type, boolean requireFinite) throws IOException {
+                              DataType type, boolean requireFinite) throws IOException {
         String where = source + " does not match the configuration: ";
         for (String name : layout.names()) {
             INDArray t = tensors.get(name);

@@ -14,11 +14,13 @@ import org.rnn4j.nd4j.cell.Lstm;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 import org.rnn4j.nd4j.cell.VanillaRnn;
 import org.rnn4j.nd4j.init.WeightInit;
+import org.rnn4j.nd4j.layer.Attention;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.RecurrentLayer;
 import org.rnn4j.nd4j.layer.RecurrentSpec;
 import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.model.EncoderDecoder;
 import org.rnn4j.nd4j.model.SequenceModel;
 
 /**
@@ -46,9 +48,7 @@ public final class ModelConfigJson {
     public static ObjectNode write(SequenceModel.Config config) {
         ObjectNode node = JSON.createObjectNode();
         if (config.embedding() != null) {
-            Embedding e = config.embedding();
-            node.putObject("embedding").put("vocabulary_size", e.vocabularySize()).put("dimension", e.dimension())
-                    .put("padding_id", e.paddingId());
+            node.set("embedding", embedding(config.embedding()));
         }
         node.set("recurrent", recurrent(config.recurrent()));
         if (config.head() != null) {
@@ -61,6 +61,35 @@ public final class ModelConfigJson {
         node.put("data_type", config.dataType().name());
         node.put("seed", config.seed());
         return node;
+    }
+
+    /**
+     * An {@link EncoderDecoder.Config}:
+     * <pre>
+     * {"source_embedding": {"vocabulary_size": 60, "dimension": 32, "padding_id": 0},
+     *  "encoder": {"type": "stacked", ...},           (as a sequence model's recurrent; CONCAT)
+     *  "target_embedding": {...}, "decoder": {"type": "gru", ...},
+     *  "attention": {"score": "GENERAL", "query_size": 64, "key_size": 128, "attention_size": 0},
+     *  "data_type": "FLOAT", "seed": 7}
+     * </pre>
+     */
+    public static ObjectNode write(EncoderDecoder.Config config) {
+        ObjectNode node = JSON.createObjectNode();
+        node.set("source_embedding", embedding(config.sourceEmbedding()));
+        node.set("encoder", recurrent(config.encoder()));
+        node.set("target_embedding", embedding(config.targetEmbedding()));
+        node.set("decoder", cell(config.decoder()));
+        Attention a = config.attention();
+        node.putObject("attention").put("score", a.score().name()).put("query_size", a.querySize())
+                .put("key_size", a.keySize()).put("attention_size", a.attentionSize());
+        node.put("data_type", config.dataType().name());
+        node.put("seed", config.seed());
+        return node;
+    }
+
+    private static ObjectNode embedding(Embedding e) {
+        return JSON.createObjectNode().put("vocabulary_size", e.vocabularySize()).put("dimension", e.dimension())
+                .put("padding_id", e.paddingId());
     }
 
     private static ObjectNode recurrent(RecurrentSpec spec) {
@@ -122,12 +151,7 @@ public final class ModelConfigJson {
             throw new IOException("model must be a JSON object but is " + node);
         }
         Fields f = new Fields(node, "model");
-        Embedding embedding = null;
-        if (node.has("embedding")) {
-            Fields e = f.object("embedding");
-            embedding = e.build(() -> new Embedding(e.integer("vocabulary_size"), e.integer("dimension"),
-                    e.integer("padding_id")));
-        }
+        Embedding embedding = node.has("embedding") ? readEmbedding(f.object("embedding")) : null;
         RecurrentSpec recurrent = readRecurrent(f.object("recurrent"));
         Dense head = null;
         if (node.has("head")) {
@@ -138,6 +162,39 @@ public final class ModelConfigJson {
         return new SequenceModel.Config(embedding, recurrent, head,
                 f.constant("output_mode", SequenceModel.OutputMode.class), f.number("head_dropout"),
                 f.constant("data_type", DataType.class), f.longInteger("seed"));
+    }
+
+    /**
+     * @throws IOException naming the field when one is missing, of the wrong type or out of range, or when the parts
+     *                     do not fit together
+     */
+    public static EncoderDecoder.Config readEncoderDecoder(JsonNode node) throws IOException {
+        if (node == null || !node.isObject()) {
+            throw new IOException("model must be a JSON object but is " + node);
+        }
+        Fields f = new Fields(node, "model");
+        Embedding source = readEmbedding(f.object("source_embedding"));
+        Fields e = f.object("encoder");
+        if (!e.text("type").equals("stacked")) {
+            throw new IOException("model.encoder.type must be \"stacked\" but is \"" + e.text("type") + "\"");
+        }
+        StackedRnn encoder = (StackedRnn) readRecurrent(e);
+        Embedding target = readEmbedding(f.object("target_embedding"));
+        CellSpec decoder = readCell(f.object("decoder"));
+        if (!(decoder instanceof RecurrentCellSpec cell)) {
+            throw new IOException("model.decoder must be a gru or lstm cell but is " + decoder);
+        }
+        Fields a = f.object("attention");
+        Attention attention = a.build(() -> new Attention(a.constant("score", Attention.Score.class),
+                a.integer("query_size"), a.integer("key_size"), a.integer("attention_size")));
+        DataType dataType = f.constant("data_type", DataType.class);
+        long seed = f.longInteger("seed");
+        return f.build(() -> new EncoderDecoder.Config(source, encoder, target, cell, attention, dataType, seed));
+    }
+
+    private static Embedding readEmbedding(Fields e) throws IOException {
+        return e.build(() -> new Embedding(e.integer("vocabulary_size"), e.integer("dimension"),
+                e.integer("padding_id")));
     }
 
     private static RecurrentSpec readRecurrent(Fields f) throws IOException {

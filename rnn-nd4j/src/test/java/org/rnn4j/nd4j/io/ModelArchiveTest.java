@@ -38,7 +38,7 @@ class ModelArchiveTest {
     @TempDir
     Path dir;
 
-    private static SequenceModel classifier() {
+    static SequenceModel classifier() {
         return SequenceModel.builder().embedding(new Embedding(20, 4, 0))
                 .recurrent(StackedRnn.builder(Gru.builder(4, 5).build()).layers(2).bidirectional(true).dropout(0.2)
                         .seed(4).build())
@@ -58,7 +58,7 @@ class ModelArchiveTest {
             Path file = dir.resolve("model.rnn4j");
             ObjectNode extra = new ObjectMapper().createObjectNode().put("note", "hello");
             ModelArchive.save(file, m, extra, Map.of("aux", Map.of("x", Nd4j.createFromArray(1f, 2f))));
-            ModelArchive.Contents c = ModelArchive.read(file);
+            ModelArchive.Contents<SequenceModel> c = ModelArchive.read(file);
             assertEquals(m.config(), c.model().config());
             assertEquals(m.parameters().flat(), c.model().parameters().flat());
             assertEquals("hello", c.extra().get("note").asText());
@@ -111,9 +111,9 @@ class ModelArchiveTest {
 
     @Test
     void aNewerFormatVersionIsRefusedWithAnUpgradeHint() throws IOException {
-        Path file = rewrite("rnn4j.json", s -> s.replace("\"format_version\" : 1", "\"format_version\" : 2"));
+        Path file = rewrite("rnn4j.json", s -> s.replace("\"format_version\" : 1", "\"format_version\" : 3"));
         IOException e = assertThrows(IOException.class, () -> ModelArchive.load(file));
-        assertTrue(e.getMessage().contains("format version 2") && e.getMessage().contains("upgrade"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version 3") && e.getMessage().contains("upgrade"), e.getMessage());
     }
 
     @Test
