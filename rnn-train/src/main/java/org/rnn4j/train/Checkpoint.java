@@ -40,10 +40,16 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
     /** Saves atomically; the optimizer must be initialised on the model's parameters. */
     public static void save(Path file, SequenceModel model, FlatOptimizer optimizer, TrainingState state)
             throws IOException {
+        Checks.notNull(model, "model");
+        ModelArchive.save(file, model, extra(model.trainingPasses(), optimizer, state), arrays(optimizer, state));
+    }
+
+    /** The model file's {@code extra}: the checkpoint section. */
+    static ObjectNode extra(long trainingPasses, FlatOptimizer optimizer, TrainingState state) {
         Checks.notNull(optimizer, "optimizer");
         Checks.notNull(state, "state");
         ObjectNode checkpoint = JSON.createObjectNode();
-        checkpoint.put("training_passes", model.trainingPasses());
+        checkpoint.put("training_passes", trainingPasses);
         ObjectNode opt = checkpoint.putObject("optimizer").put("kind", optimizer.kind());
         ObjectNode hyper = opt.putObject("hyperparameters");
         optimizer.hyperparameters().forEach(hyper::put);
@@ -66,14 +72,19 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
             number(h, "examples_per_second", e.examplesPerSecond());
             h.put("improved", e.improved());
         }
+        ObjectNode extra = JSON.createObjectNode();
+        extra.set("checkpoint", checkpoint);
+        return extra;
+    }
+
+    /** The model file's array groups: the optimizer's state and the best parameters. */
+    static Map<String, Map<String, INDArray>> arrays(FlatOptimizer optimizer, TrainingState state) {
         Map<String, Map<String, INDArray>> arrays = new LinkedHashMap<>();
         arrays.put(OPTIMIZER, optimizer.state());
         if (state.bestParameters() != null) {
             arrays.put(BEST, ModelArchive.byName(state.bestParameters()));
         }
-        ObjectNode extra = JSON.createObjectNode();
-        extra.set("checkpoint", checkpoint);
-        ModelArchive.save(file, model, extra, arrays);
+        return arrays;
     }
 
     /** JSON has no NaN: a missing value is null. */
@@ -92,13 +103,29 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
      *                     checkpoint, and for optimizer state that does not fit the model
      */
     public static Checkpoint load(Path file) throws IOException {
-        ModelArchive.Contents contents = ModelArchive.read(file);
+        ModelArchive.Contents<SequenceModel> contents = ModelArchive.read(file);
+        SequenceModel model = contents.model();
+        Restored restored = restore(file, contents, model.parameters(), "ModelArchive.load");
+        model.setTrainingPasses(restored.trainingPasses());
+        return new Checkpoint(model, restored.optimizer(), restored.state());
+    }
+
+    /** What a checkpoint restores besides the model's parameters. */
+    record Restored(FlatOptimizer optimizer, TrainingState state, long trainingPasses) {
+    }
+
+    /**
+     * Reads the checkpoint section of a model file's contents, initialising an optimizer on {@code parameters}.
+     *
+     * @param loadHint how to load the file as a plain model, for the message when it is not a checkpoint
+     */
+    static Restored restore(Path file, ModelArchive.Contents<?> contents, Parameters parameters, String loadHint)
+            throws IOException {
         JsonNode checkpoint = contents.extra() == null ? null : contents.extra().get("checkpoint");
         if (checkpoint == null || !checkpoint.isObject()) {
             throw new IOException(file + " is a model file but not a training checkpoint (no checkpoint section); "
-                    + "load it with ModelArchive.load");
+                    + "load it with " + loadHint);
         }
-        SequenceModel model = contents.model();
         try {
             // every field is type- and range-checked: a checkpoint that loads is never read as something else
             JsonNode opt = object(checkpoint, "optimizer", "optimizer");
@@ -145,23 +172,22 @@ public record Checkpoint(SequenceModel model, FlatOptimizer optimizer, TrainingS
                     (int) integer(t, "epochs_without_improvement", "trainer.epochs_without_improvement", 0,
                             Integer.MAX_VALUE), history, null);
             // only now, with every field read, does anything get built from the file's arrays
-            optimizer.initialise(model.parameters());
+            optimizer.initialise(parameters);
             Map<String, INDArray> optimizerState = contents.arrays().get(OPTIMIZER);
             if (optimizerState == null) {
                 throw new IOException("it has no optimizer.safetensors");
             }
             optimizer.restore(optimizerState, steps);
-            model.setTrainingPasses(trainingPasses);
             Parameters best = null;
             Map<String, INDArray> bestArrays = contents.arrays().get(BEST);
             if (bestArrays != null) {
-                best = model.parameters().zerosLike();
+                best = parameters.zerosLike();
                 ModelArchive.assign(BEST + ".safetensors", bestArrays, best);
             }
             state = new TrainingState(state.completedEpochs(), state.seed(), state.batchSize(), state.shuffle(),
                     state.bucketByLength(), state.bestEpoch(), state.bestScore(), state.epochsWithoutImprovement(),
                     state.history(), best);
-            return new Checkpoint(model, optimizer, state);
+            return new Restored(optimizer, state, trainingPasses);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(file + ": the checkpoint does not fit its model: " + e.getMessage(), e);
         } catch (IOException e) {

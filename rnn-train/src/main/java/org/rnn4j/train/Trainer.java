@@ -10,19 +10,21 @@ import org.rnn4j.api.Loss;
 import org.rnn4j.api.Model;
 import org.rnn4j.api.Optimizer;
 import org.rnn4j.api.Parameters;
+import org.rnn4j.nd4j.model.EncoderDecoder;
 import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.FlatOptimizer;
 import org.rnn4j.nd4j.optim.GradientClipping;
 import org.rnn4j.nd4j.optim.LearningRateSchedule;
-import org.rnn4j.train.data.Batch;
 import org.rnn4j.train.data.BatchPlan;
+import org.rnn4j.train.data.Seq2SeqDataset;
 import org.rnn4j.train.data.SequenceDataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link Model} (usually a {@link SequenceModel}) with an {@link Optimizer} over epochs of padded
- * mini-batches ({@link BatchPlan}), with validation, early stopping, checkpoints and listeners. Per epoch:
+ * Trains a {@link Model} (usually a {@link SequenceModel}) on a {@link SequenceDataset}, or an {@link EncoderDecoder}
+ * on a {@link Seq2SeqDataset} (teacher-forced), with an {@link Optimizer} over epochs of padded mini-batches
+ * ({@link BatchPlan}), with validation, early stopping, checkpoints and listeners. Per epoch:
  * <ol>
  *   <li>the learning rate from the schedule, if any ({@code schedule.rate(epoch)});</li>
  *   <li>for each batch: {@code computeGradients}; a NaN or infinite loss or gradient norm (or, with
@@ -50,8 +52,12 @@ public final class Trainer {
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final long DEFAULT_SEED = 0;
 
+    /** A sequence model and its loss, or (null, null) for an encoder-decoder. */
     private final Model model;
     private final Loss loss;
+    /** An encoder-decoder and the token its decoder reads first, or null. */
+    private final EncoderDecoder encoderDecoder;
+    private final int bos;
     private final Optimizer optimizer;
     private final int epochs;
     private final int batchSize;
@@ -62,6 +68,7 @@ public final class Trainer {
     private final double clipNorm;
     private final double divergenceFactor;
     private final SequenceDataset validation;
+    private final Seq2SeqDataset pairValidation;
     private final Metric metric;
     private final int patience;
     private final boolean restoreBest;
@@ -72,6 +79,8 @@ public final class Trainer {
     private Trainer(Builder b) {
         this.model = b.model;
         this.loss = b.loss;
+        this.encoderDecoder = b.encoderDecoder;
+        this.bos = b.bos;
         this.optimizer = b.optimizer;
         this.epochs = Checks.positive(b.epochs, "epochs");
         this.batchSize = Checks.positive(b.batchSize, "batchSize");
@@ -89,20 +98,31 @@ public final class Trainer {
         }
         this.divergenceFactor = b.divergenceFactor;
         this.validation = b.validation;
+        this.pairValidation = b.pairValidation;
         this.metric = b.metric;
+        if (encoderDecoder != null && validation != null) {
+            throw new IllegalArgumentException("validation: an encoder-decoder validates on source and target pairs "
+                    + "(validation(Seq2SeqDataset)), not on a SequenceDataset");
+        }
+        if (model != null && pairValidation != null) {
+            throw new IllegalArgumentException("validation: a Seq2SeqDataset validates an EncoderDecoder; this "
+                    + "trainer trains " + model.getClass().getName());
+        }
         if (b.patience < 0) {
             throw new IllegalArgumentException("patience must be >= 0 (0: no early stopping) but is " + b.patience);
         }
-        if (b.checkpoint != null && !(model instanceof SequenceModel && optimizer instanceof FlatOptimizer)) {
-            throw new IllegalArgumentException("checkpoint: a checkpoint stores a SequenceModel and one of rnn4j's "
-                    + "optimizers (Adam, Sgd, RmsProp, Adagrad), not " + model.getClass().getName() + " and "
+        if (b.checkpoint != null && !((model instanceof SequenceModel || encoderDecoder != null)
+                && optimizer instanceof FlatOptimizer)) {
+            throw new IllegalArgumentException("checkpoint: a checkpoint stores a SequenceModel or an EncoderDecoder "
+                    + "and one of rnn4j's optimizers (Adam, Sgd, RmsProp, Adagrad), not "
+                    + (model != null ? model : encoderDecoder).getClass().getName() + " and "
                     + optimizer.getClass().getName());
         }
         if (b.schedule != null && Double.isNaN(optimizer.learningRate())) {
             throw new IllegalArgumentException("schedule: " + optimizer.getClass().getName() + " reports no "
                     + "learning rate (Optimizer.learningRate() is NaN), so a schedule cannot set one");
         }
-        if (b.patience > 0 && validation == null) {
+        if (b.patience > 0 && validation == null && pairValidation == null) {
             throw new IllegalArgumentException("early stopping (patience " + b.patience + ") needs validation data");
         }
         this.patience = b.patience;
@@ -112,9 +132,9 @@ public final class Trainer {
         if (b.progressBar) {
             listeners.add(0, new ConsoleProgressBar(epochs));
         }
-        if (b.resumeFrom != null) {
-            TrainingState s = b.resumeFrom.state();
-            if (b.resumeFrom.model() != model || b.resumeFrom.optimizer() != optimizer) {
+        if (b.resumeState != null) {
+            TrainingState s = b.resumeState;
+            if (b.resumeModel != (model != null ? model : encoderDecoder) || b.resumeOptimizer != optimizer) {
                 throw new IllegalArgumentException("resumeFrom: train the checkpoint's own model and optimizer "
                         + "(Trainer.builder(checkpoint.model(), loss, checkpoint.optimizer()))");
             }
@@ -141,7 +161,21 @@ public final class Trainer {
      * and {@link FlatOptimizer}s (their file formats); a schedule needs an optimizer with a learning rate.
      */
     public static Builder builder(Model model, Loss loss, Optimizer optimizer) {
-        return new Builder(model, loss, optimizer);
+        return new Builder(Checks.notNull(model, "model"), Checks.notNull(loss, "loss"), null, 0, optimizer);
+    }
+
+    /**
+     * Required for an encoder-decoder: the model, the token its decoder reads before the first target token (the
+     * one {@link org.rnn4j.nd4j.model.Decoding} will start from), and the optimizer. The loss is the model's own: the
+     * softmax cross-entropy of every valid target step.
+     */
+    public static Builder builder(EncoderDecoder model, int bos, Optimizer optimizer) {
+        Checks.notNull(model, "model");
+        if (bos < 0 || bos >= model.config().targetVocabularySize()) {
+            throw new IllegalArgumentException("bos must be a target token id in [0, "
+                    + model.config().targetVocabularySize() + ") but is " + bos);
+        }
+        return new Builder(null, null, model, bos, optimizer);
     }
 
     /**
@@ -153,14 +187,40 @@ public final class Trainer {
      */
     public TrainingResult fit(SequenceDataset train) {
         Checks.notNull(train, "train");
-        if (train.size() == 0) {
+        if (model == null) {
+            throw new IllegalArgumentException("train: this trainer trains an EncoderDecoder on source and target "
+                    + "pairs (fit(Seq2SeqDataset)), not on a SequenceDataset");
+        }
+        requireExamples(train.size());
+        return run(new SequenceLearner(model, loss, train, validation, metric));
+    }
+
+    /**
+     * Trains an encoder-decoder on {@code train}, teacher-forced; the same order of events as for a sequence model.
+     *
+     * @throws IllegalArgumentException  if {@code train} has no examples, or an id is outside the model's
+     *                                   vocabularies (checked before the first step)
+     * @throws TrainingDivergedException if the loss or gradients stop being finite
+     * @throws UncheckedIOException      if a checkpoint cannot be written
+     */
+    public TrainingResult fit(Seq2SeqDataset train) {
+        Checks.notNull(train, "train");
+        if (encoderDecoder == null) {
+            throw new IllegalArgumentException("train: this trainer trains " + model.getClass().getName()
+                    + " on a SequenceDataset; source and target pairs train an EncoderDecoder");
+        }
+        requireExamples(train.size());
+        return run(new EncoderDecoderLearner(encoderDecoder, bos, train, pairValidation));
+    }
+
+    private static void requireExamples(int size) {
+        if (size == 0) {
             throw new IllegalArgumentException("the training data has no examples, so there are no batches to train "
                     + "on");
         }
-        checkFits(train, "train");
-        if (validation != null) {
-            checkFits(validation, "validation");
-        }
+    }
+
+    private TrainingResult run(Learner learner) {
         List<EpochSummary> history = new ArrayList<>();
         int startEpoch = 0;
         int bestEpoch = -1;
@@ -175,14 +235,14 @@ public final class Trainer {
             withoutImprovement = resumeFrom.epochsWithoutImprovement();
             best = resumeFrom.bestParameters();
         } else {
-            optimizer.initialise(model.parameters());
+            optimizer.initialise(learner.parameters());
         }
         boolean stoppedEarly = patience > 0 && withoutImprovement >= patience;
         for (int epoch = startEpoch; epoch < epochs && !stoppedEarly; epoch++) {
             if (schedule != null) {
                 optimizer.setLearningRate(schedule.rate(epoch));
             }
-            List<int[]> batches = BatchPlan.epoch(train, batchSize, shuffle, bucketByLength, seed, epoch);
+            List<int[]> batches = learner.epoch(batchSize, shuffle, bucketByLength, seed, epoch);
             for (TrainingListener l : listeners) {
                 l.onEpochStart(epoch, batches.size());
             }
@@ -191,7 +251,7 @@ public final class Trainer {
             double bestTrainLoss = history.stream().mapToDouble(EpochSummary::trainLoss).filter(Double::isFinite)
                     .min().orElse(Double.NaN);
             for (int step = 0; step < batches.size(); step++) {
-                double value = iteration(train, batches.get(step), epoch, step, bestTrainLoss);
+                double value = iteration(learner, batches.get(step), epoch, step, bestTrainLoss);
                 int size = batches.get(step).length;
                 lossSum += value * size;
                 for (TrainingListener l : listeners) {
@@ -202,24 +262,24 @@ public final class Trainer {
             double validationLoss = Double.NaN;
             double score = Double.NaN;
             boolean improved = false;
-            if (validation != null) {
-                Predictions p = Predictions.of(model, validation, batchSize);
-                validationLoss = loss.compute(p.predictions(), p.targets(), null).loss();
-                score = metric == null ? validationLoss : metric.score(p.predictions(), p.targets());
-                boolean higher = metric != null && metric.higherIsBetter();
+            if (learner.validates()) {
+                Learner.Validation v = learner.validate(batchSize);
+                validationLoss = v.loss();
+                score = v.score();
+                boolean higher = learner.higherIsBetter();
                 improved = Double.isFinite(score) && (bestEpoch < 0 || (higher ? score > bestScore : score < bestScore));
                 if (improved) {
                     bestEpoch = epoch;
                     bestScore = score;
-                    best = model.parameters().copy();
+                    best = learner.parameters().copy();
                     withoutImprovement = 0;
                 } else {
                     withoutImprovement++;
                 }
             }
-            EpochSummary summary = new EpochSummary(epoch, lossSum / train.size(), validationLoss,
-                    validation == null ? null : metricName(), score, optimizer.learningRate(), seconds,
-                    train.size() / seconds, improved);
+            EpochSummary summary = new EpochSummary(epoch, lossSum / learner.size(), validationLoss,
+                    learner.validates() ? learner.metricName() : null, score, optimizer.learningRate(), seconds,
+                    learner.size() / seconds, improved);
             history.add(summary);
             log(summary);
             for (TrainingListener l : listeners) {
@@ -229,7 +289,7 @@ public final class Trainer {
                 TrainingState state = new TrainingState(epoch + 1, seed, batchSize, shuffle, bucketByLength,
                         bestEpoch, bestScore, withoutImprovement, history, best);
                 try {
-                    Checkpoint.save(checkpoint, (SequenceModel) model, (FlatOptimizer) optimizer, state);
+                    learner.saveCheckpoint(checkpoint, (FlatOptimizer) optimizer, state);
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write the checkpoint " + checkpoint, e);
                 }
@@ -237,11 +297,11 @@ public final class Trainer {
             stoppedEarly = patience > 0 && withoutImprovement >= patience;
             if (stoppedEarly) {
                 LOG.info("early stopping after epoch {}: no better {} for {} epochs (best {} at epoch {})",
-                        epoch + 1, metricName(), patience, fmt(bestScore), bestEpoch + 1);
+                        epoch + 1, learner.metricName(), patience, fmt(bestScore), bestEpoch + 1);
             }
         }
         if (restoreBest && best != null) {
-            model.parameters().assign(best);
+            learner.parameters().assign(best);
         }
         TrainingResult result = new TrainingResult(history, bestEpoch, bestScore, stoppedEarly);
         for (TrainingListener l : listeners) {
@@ -251,9 +311,8 @@ public final class Trainer {
     }
 
     /** One optimizer step; returns the batch's loss. */
-    private double iteration(SequenceDataset train, int[] indices, int epoch, int step, double bestTrainLoss) {
-        Batch batch = train.batch(indices, model.dataType());
-        double value = model.computeGradients(batch.input(), batch.lengths(), batch.targets(), loss);
+    private double iteration(Learner learner, int[] indices, int epoch, int step, double bestTrainLoss) {
+        double value = learner.computeGradients(indices);
         if (!Double.isFinite(value)) {
             throw new TrainingDivergedException(epoch, step, "the loss is " + value);
         }
@@ -262,15 +321,15 @@ public final class Trainer {
                     + divergenceFactor + " times the best epoch's mean training loss " + bestTrainLoss
                     + " (divergenceFactor)");
         }
-        double norm = clipNorm > 0 ? GradientClipping.byGlobalNorm(model.gradients(), clipNorm)
-                : model.gradients().flat().norm2Number().doubleValue();
+        double norm = clipNorm > 0 ? GradientClipping.byGlobalNorm(learner.gradients(), clipNorm)
+                : learner.gradients().flat().norm2Number().doubleValue();
         boolean optimizerDecides = optimizer instanceof FlatOptimizer f
                 && f.nonFiniteGradients() != FlatOptimizer.NonFiniteGradients.REFUSE;
         if (!Double.isFinite(norm) && !optimizerDecides) {
             throw new TrainingDivergedException(epoch, step, "the gradient norm is " + norm);
         }
         try {
-            optimizer.step(model.parameters(), model.gradients());
+            optimizer.step(learner.parameters(), learner.gradients());
         } catch (IllegalStateException overflow) { // rnn4j's optimizers refuse a step that overflows, changing nothing
             if (optimizer instanceof org.rnn4j.nd4j.optim.FlatOptimizer) {
                 throw new TrainingDivergedException(epoch, step, overflow.getMessage());
@@ -278,10 +337,6 @@ public final class Trainer {
             throw overflow;
         }
         return value;
-    }
-
-    private String metricName() {
-        return metric == null ? "validation loss" : metric.name();
     }
 
     /** Logs epochs counted from 1, as people count them; {@link EpochSummary#epoch} counts from 0. */
@@ -300,35 +355,6 @@ public final class Trainer {
         return String.format("%.4f", v);
     }
 
-    /** What can be checked of a {@link SequenceModel} before training; other models check their own inputs. */
-    private void checkFits(SequenceDataset data, String name) {
-        if (!(model instanceof SequenceModel sequences)) {
-            return;
-        }
-        boolean tokens = sequences.embedding() != null;
-        if (data.isTokens() != tokens) {
-            throw new IllegalArgumentException(name + " holds " + (data.isTokens() ? "token ids" : "vectors")
-                    + " but the model takes " + (tokens ? "token ids (it has an embedding)" : "vectors"));
-        }
-        if (tokens) { // every id now, not when its batch comes: a refused fit must not have trained on the others
-            int vocabulary = sequences.embedding().spec().vocabularySize();
-            int[] bad = data.firstTokenAtOrAbove(vocabulary);
-            if (bad != null) {
-                throw new IllegalArgumentException(name + (bad[0] < 0 ? "'s padding id is " + bad[2]
-                        : ".sequences[" + bad[0] + "][" + bad[1] + "] is the token id " + bad[2])
-                        + " but the model's vocabulary has " + vocabulary + " ids (0.." + (vocabulary - 1) + ")");
-            }
-        }
-        if (!tokens && data.featureSize() != sequences.recurrent().inputSize()) {
-            throw new IllegalArgumentException(name + " has " + data.featureSize() + " features per step but the "
-                    + "model's input size is " + sequences.recurrent().inputSize());
-        }
-        if (sequences.outputMode() == SequenceModel.OutputMode.ALL_STEPS) {
-            throw new IllegalArgumentException("the trainer trains models with one target per sequence "
-                    + "(OutputMode.LAST_STEP or FINAL_HIDDEN); this model predicts every step");
-        }
-    }
-
     /**
      * Required settings are the builder's arguments; everything else is optional with the defaults of
      * {@link Trainer}.
@@ -336,6 +362,8 @@ public final class Trainer {
     public static final class Builder {
         private final Model model;
         private final Loss loss;
+        private final EncoderDecoder encoderDecoder;
+        private final int bos;
         private final Optimizer optimizer;
         private int epochs = DEFAULT_EPOCHS;
         private int batchSize = DEFAULT_BATCH_SIZE;
@@ -346,17 +374,22 @@ public final class Trainer {
         private double clipNorm;
         private double divergenceFactor;
         private SequenceDataset validation;
+        private Seq2SeqDataset pairValidation;
         private Metric metric;
         private int patience;
         private boolean restoreBest = true;
         private Path checkpoint;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private boolean progressBar = System.console() != null;
-        private Checkpoint resumeFrom;
+        private Object resumeModel;
+        private FlatOptimizer resumeOptimizer;
+        private TrainingState resumeState;
 
-        private Builder(Model model, Loss loss, Optimizer optimizer) {
-            this.model = Checks.notNull(model, "model");
-            this.loss = Checks.notNull(loss, "loss");
+        private Builder(Model model, Loss loss, EncoderDecoder encoderDecoder, int bos, Optimizer optimizer) {
+            this.model = model;
+            this.loss = loss;
+            this.encoderDecoder = encoderDecoder;
+            this.bos = bos;
             this.optimizer = Checks.notNull(optimizer, "optimizer");
         }
 
@@ -424,6 +457,15 @@ public final class Trainer {
             return this;
         }
 
+        /** Validation of an encoder-decoder after every epoch, scored by its loss on {@code validation}. */
+        public Builder validation(Seq2SeqDataset validation) {
+            this.pairValidation = Checks.notNull(validation, "validation");
+            if (validation.size() == 0) {
+                throw new IllegalArgumentException("validation data has no examples");
+            }
+            return this;
+        }
+
         /** Stops after {@code patience} epochs without a better validation score (0: never). */
         public Builder earlyStopping(int patience) {
             this.patience = patience;
@@ -458,7 +500,20 @@ public final class Trainer {
          * be the checkpoint's, and seed, batch size, shuffling and bucketing equal to the saved ones.
          */
         public Builder resumeFrom(Checkpoint checkpoint) {
-            this.resumeFrom = Checks.notNull(checkpoint, "checkpoint");
+            Checks.notNull(checkpoint, "checkpoint");
+            return resume(checkpoint.model(), checkpoint.optimizer(), checkpoint.state());
+        }
+
+        /** Continues an encoder-decoder's training from a checkpoint, as {@link #resumeFrom(Checkpoint)}. */
+        public Builder resumeFrom(EncoderDecoderCheckpoint checkpoint) {
+            Checks.notNull(checkpoint, "checkpoint");
+            return resume(checkpoint.model(), checkpoint.optimizer(), checkpoint.state());
+        }
+
+        private Builder resume(Object model, FlatOptimizer optimizer, TrainingState state) {
+            this.resumeModel = model;
+            this.resumeOptimizer = optimizer;
+            this.resumeState = state;
             return this;
         }
 

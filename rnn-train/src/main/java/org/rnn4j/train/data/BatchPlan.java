@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 import org.rnn4j.api.Checks;
 
 /**
@@ -28,8 +29,20 @@ public final class BatchPlan {
     public static List<int[]> epoch(SequenceDataset data, int batchSize, boolean shuffle, boolean bucketByLength,
                                     long seed, long epoch) {
         Checks.notNull(data, "data");
+        return epoch(data.size(), data::length, batchSize, shuffle, bucketByLength, seed, epoch);
+    }
+
+    /** Source and target pairs are bucketed by their longer side, which sets the batch's work. */
+    public static List<int[]> epoch(Seq2SeqDataset data, int batchSize, boolean shuffle, boolean bucketByLength,
+                                    long seed, long epoch) {
+        Checks.notNull(data, "data");
+        return epoch(data.size(), i -> Math.max(data.sourceLength(i), data.targetLength(i)), batchSize, shuffle,
+                bucketByLength, seed, epoch);
+    }
+
+    private static List<int[]> epoch(int n, IntUnaryOperator length, int batchSize, boolean shuffle,
+                                     boolean bucketByLength, long seed, long epoch) {
         Checks.positive(batchSize, "batchSize");
-        int n = data.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -41,7 +54,7 @@ public final class BatchPlan {
         if (bucketByLength) {
             long pool = (long) batchSize * BUCKET_POOL_BATCHES; // long: a batch size past n is valid, and may be huge
             for (long from = 0; from < n; from += pool) {
-                Arrays.sort(order, (int) from, (int) Math.min(n, from + pool), Comparator.comparingInt(data::length));
+                Arrays.sort(order, (int) from, (int) Math.min(n, from + pool), Comparator.comparingInt(length::applyAsInt));
             }
         }
         List<int[]> batches = new ArrayList<>();
