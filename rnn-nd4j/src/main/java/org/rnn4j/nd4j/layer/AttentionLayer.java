@@ -5,6 +5,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rnn4j.api.Checks;
 import org.rnn4j.api.Parameters;
+import org.rnn4j.nd4j.internal.HostArray;
 import org.rnn4j.nd4j.internal.Inputs;
 import org.rnn4j.nd4j.internal.ParameterOwner;
 import org.rnn4j.nd4j.internal.StepMask;
@@ -15,6 +16,10 @@ import org.rnn4j.nd4j.internal.StepMask;
  * gradients and returns the query's and the keys' gradients. A decoder attends once per target step over the same
  * keys: what does not depend on the query (the checks, the mask, additive attention's key projection) is done once
  * per {@link Keys}. Any number of passes may be outstanding; each {@link Pass} is used by at most one backward.
+ *
+ * <p>On the CPU host the loops over the source steps run in Java ({@link AttentionKernels}); elsewhere, and with
+ * host paths switched off ({@link HostArray#PROPERTY}), the same math runs as INDArray operations. A test proves the
+ * two equal.
  */
 public final class AttentionLayer extends ParameterOwner {
     private final Attention spec;
@@ -35,13 +40,15 @@ public final class AttentionLayer extends ParameterOwner {
     public static final class Keys {
         private final AttentionLayer owner;
         private final INDArray keys;
+        private final int[] lengths;
         private final INDArray mask;
         /** ADDITIVE: {@code k · W_kᵀ} {@code [S, B, A]}; else null. */
         private final INDArray projected;
 
-        private Keys(AttentionLayer owner, INDArray keys, INDArray mask, INDArray projected) {
+        private Keys(AttentionLayer owner, INDArray keys, int[] lengths, INDArray mask, INDArray projected) {
             this.owner = owner;
             this.keys = keys;
+            this.lengths = lengths;
             this.mask = mask;
             this.projected = projected;
         }
@@ -106,7 +113,9 @@ public final class AttentionLayer extends ParameterOwner {
         INDArray projected = spec.score() != Attention.Score.ADDITIVE ? null
                 : keys.reshape('c', steps * batch, spec.keySize()).mmul(parameters.get("key_weight").transpose())
                         .reshape('c', steps, batch, spec.attentionSize());
-        return new Keys(this, keys, StepMask.of(lengths, steps, batch, dataType()), projected);
+        INDArray hostKeys = HostArray.available() ? Inputs.contiguous(keys) : keys;
+        return new Keys(this, hostKeys, lengths == null ? null : lengths.clone(),
+                StepMask.of(lengths, steps, batch, dataType()), projected);
     }
 
     /** @param query {@code [B, querySize]}, one row per sequence of {@code keys} */
@@ -121,6 +130,9 @@ public final class AttentionLayer extends ParameterOwner {
         Checks.shape(query, "query", "[batch, querySize]", batch, spec.querySize());
         Checks.dataType(query, dataType(), "query");
         Checks.finite(query, "query");
+        if (HostArray.readable(keys)) {
+            return forwardOnHost(Inputs.contiguous(query), prepared);
+        }
         INDArray mask = prepared.mask;                                           // [S, B]
         INDArray saved = null;
         INDArray scores;                                                         // [S, B]
@@ -144,6 +156,31 @@ public final class AttentionLayer extends ParameterOwner {
         return new Pass(query, keys, mask, context, weights.transpose().dup('c'), saved);
     }
 
+    private Pass forwardOnHost(INDArray query, Keys prepared) {
+        INDArray keys = prepared.keys;
+        int steps = (int) keys.size(0);
+        int batch = (int) keys.size(1);
+        int hk = spec.keySize();
+        INDArray scores = Nd4j.createUninitialized(dataType(), steps, batch);
+        INDArray saved;
+        if (spec.score() == Attention.Score.ADDITIVE) {
+            int a = spec.attentionSize();
+            INDArray pq = query.mmul(parameters.get("query_weight").transpose()).addiRowVector(parameters.get("bias"));
+            saved = Nd4j.createUninitialized(dataType(), steps, batch, a);
+            AttentionKernels.additiveScores(HostArray.of(prepared.projected), HostArray.of(pq),
+                    HostArray.of(parameters.get("v")), HostArray.of(saved), HostArray.of(scores), steps, batch, a);
+        } else {
+            saved = spec.score() == Attention.Score.GENERAL ? query.mmul(parameters.get("weight")) : null;
+            AttentionKernels.dotScores(HostArray.of(keys), HostArray.of(saved == null ? query : saved),
+                    HostArray.of(scores), steps, batch, hk);
+        }
+        INDArray weights = Nd4j.createUninitialized(dataType(), batch, steps);
+        INDArray context = Nd4j.createUninitialized(dataType(), batch, hk);
+        AttentionKernels.softmaxAndContext(HostArray.of(scores), prepared.lengths, HostArray.of(keys),
+                HostArray.of(weights), HostArray.of(context), steps, batch, hk);
+        return new Pass(query, keys, prepared.mask, context, weights, saved);
+    }
+
     /**
      * Adds the parameter gradients of {@code pass} given {@code dL/dcontext} ({@code [B, Hk]}) and optionally
      * {@code dL/dweights} ({@code [B, S]}, null for none), and returns {@code dL/dquery} and {@code dL/dkeys}.
@@ -164,6 +201,10 @@ public final class AttentionLayer extends ParameterOwner {
             throw new IllegalArgumentException("pass was already passed to backward");
         }
         pass.used = true;
+        if (HostArray.readable(pass.keys)) {
+            return backwardOnHost(pass, Inputs.contiguous(contextGradient),
+                    weightGradient == null ? null : Inputs.contiguous(weightGradient));
+        }
         INDArray alpha = pass.weights.transpose();                               // [S, B]
         INDArray keys = pass.keys;
         INDArray dContextOverSteps = broadcastOverSteps(contextGradient, steps);  // [S, B, Hk]
@@ -204,6 +245,44 @@ public final class AttentionLayer extends ParameterOwner {
                 gradients.get("key_weight").addi(dPre.transpose().mmul(keys2d));
                 dQuery = dPq.mmul(parameters.get("query_weight"));
                 dKeys.addi(dPre.mmul(parameters.get("key_weight")).reshape('c', steps, batch, spec.keySize()));
+            }
+        }
+        return new Gradient(dQuery, dKeys);
+    }
+
+    private Gradient backwardOnHost(Pass pass, INDArray contextGradient, INDArray weightGradient) {
+        INDArray keys = pass.keys;
+        int steps = (int) keys.size(0);
+        int batch = (int) keys.size(1);
+        int hk = spec.keySize();
+        INDArray dKeys = Nd4j.createUninitialized(dataType(), steps, batch, hk);
+        INDArray dScores = Nd4j.createUninitialized(dataType(), steps, batch);
+        AttentionKernels.contextBackward(HostArray.of(keys), HostArray.of(pass.weights), HostArray.of(contextGradient),
+                weightGradient == null ? null : HostArray.of(weightGradient), HostArray.of(dKeys),
+                HostArray.of(dScores), steps, batch, hk);
+        INDArray dQuery;
+        if (spec.score() == Attention.Score.ADDITIVE) {
+            int a = spec.attentionSize();
+            INDArray pre = Nd4j.createUninitialized(dataType(), (long) steps * batch, a);
+            INDArray dPq = Nd4j.createUninitialized(dataType(), batch, a);
+            AttentionKernels.additiveBackward(HostArray.of(pass.saved), HostArray.of(parameters.get("v")),
+                    HostArray.of(dScores), HostArray.of(pre), HostArray.of(gradients.get("v")), HostArray.of(dPq),
+                    steps, batch, a);
+            gradients.get("query_weight").addi(dPq.transpose().mmul(pass.query));
+            gradients.get("bias").addi(dPq.sum(0).reshape(a));
+            gradients.get("key_weight").addi(pre.transpose().mmul(keys.reshape('c', (long) steps * batch, hk)));
+            dQuery = dPq.mmul(parameters.get("query_weight"));
+            dKeys.addi(pre.mmul(parameters.get("key_weight")).reshape('c', steps, batch, hk));
+        } else {
+            INDArray u = spec.score() == Attention.Score.GENERAL ? pass.saved : pass.query;
+            INDArray weightedKeys = Nd4j.createUninitialized(dataType(), batch, hk);  // Σ_s de k [B, Hk]
+            AttentionKernels.dotBackward(HostArray.of(keys), HostArray.of(u), HostArray.of(dScores),
+                    HostArray.of(dKeys), HostArray.of(weightedKeys), steps, batch, hk);
+            if (spec.score() == Attention.Score.GENERAL) {
+                dQuery = weightedKeys.mmul(parameters.get("weight").transpose());
+                gradients.get("weight").addi(pass.query.transpose().mmul(weightedKeys));
+            } else {
+                dQuery = weightedKeys;
             }
         }
         return new Gradient(dQuery, dKeys);
