@@ -29,11 +29,14 @@ import org.rnn4j.nd4j.cell.VanillaRnn;
 import org.rnn4j.nd4j.io.ModelArchive;
 import org.rnn4j.nd4j.io.PyTorchModel;
 import org.rnn4j.nd4j.io.PyTorchRnn;
+import org.rnn4j.nd4j.layer.Attention;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.nd4j.loss.BinaryCrossEntropyWithLogits;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
+import org.rnn4j.nd4j.model.Decoding;
+import org.rnn4j.nd4j.model.EncoderDecoder;
 import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.nd4j.optim.Adam;
 import org.rnn4j.nd4j.optim.Sgd;
@@ -45,6 +48,7 @@ import org.rnn4j.train.Checkpoint;
 import org.rnn4j.train.Metrics;
 import org.rnn4j.train.Trainer;
 import org.rnn4j.train.TrainingResult;
+import org.rnn4j.train.data.Seq2SeqDataset;
 import org.rnn4j.train.data.SequenceDataset;
 
 /**
@@ -250,6 +254,54 @@ class ReadmeTourTest {
     @Test
     void readmeShowsTheTourVerbatim() throws Exception {
         assertQuoted("README-TOUR");
+    }
+
+    @Test
+    void seq2seqTourTrainsDecodesSavesAndLoads(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // data: digit strings (ids 3..12) of 1 to 6 digits and their reversal ending with EOS (id 2)
+        SplittableRandom random = new SplittableRandom(3);
+        List<int[]> sources = new ArrayList<>();
+        List<int[]> targets = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            int[] s = random.ints(1 + random.nextInt(6), 3, 13).toArray();
+            int[] t = IntStream.rangeClosed(0, s.length).map(k -> k == s.length ? 2 : s[s.length - 1 - k]).toArray();
+            sources.add(s);
+            targets.add(t);
+        }
+        int sourceVocabulary = 13;
+        int targetVocabulary = 13;
+        List<int[]> validationSources = sources.subList(400, 500);
+        List<int[]> validationTargets = targets.subList(400, 500);
+        int[] source = sources.get(0);
+        Path file = dir.resolve("model.rnn4j");
+        // README-SEQ2SEQ-BEGIN
+        // ids: 0 pads, 1 begins the output, 2 ends it
+        EncoderDecoder model = new EncoderDecoder(new EncoderDecoder.Config(
+                new Embedding(sourceVocabulary, 24, 0),
+                StackedRnn.builder(Gru.builder(24, 48).build()).bidirectional(true).build(), // keys [S, B, 96]
+                new Embedding(targetVocabulary, 24, 0),
+                Gru.builder(24 + 96, 48).build(),            // reads [previous token ; previous context]
+                Attention.general(48, 96), DataType.FLOAT, 7));
+        TrainingResult result = Trainer.builder(model, 1, new Adam(0.005))          // bos = 1, teacher forcing
+                .epochs(10).batchSize(64).bucketByLength(true)
+                .validation(Seq2SeqDataset.of(validationSources, validationTargets, 0))
+                .checkpoint(dir.resolve("training.rnn4j"))   // resume with EncoderDecoderCheckpoint.load
+                .build().fit(Seq2SeqDataset.of(sources.subList(0, 400), targets.subList(0, 400), 0));
+
+        Decoding.Settings settings = new Decoding.Settings(1, 2, 12);                 // bos, eos, max length
+        Decoding.Output best = Decoding.beam(model, List.of(source), settings, 4, 1.0).get(0);
+        int[] written = best.tokens();                       // best.attention(): [written][source] weights
+        ModelArchive.save(file, model);                      // format version 2: an encoder-decoder
+        EncoderDecoder served = ModelArchive.loadEncoderDecoder(file);
+        // README-SEQ2SEQ-END
+        assertTrue(result.bestScore() < result.history().get(0).validationLoss(), "it learns: " + result);
+        assertArrayEquals(written, Decoding.beam(served, List.of(source), settings, 4, 1.0).get(0).tokens());
+        assertEquals(best.tokens().length, best.attention().length - (best.finished() ? 1 : 0));
+    }
+
+    @Test
+    void readmeShowsTheSeq2SeqTourVerbatim() throws Exception {
+        assertQuoted("README-SEQ2SEQ");
     }
 
     private static void assertQuoted(String marker) throws Exception {
