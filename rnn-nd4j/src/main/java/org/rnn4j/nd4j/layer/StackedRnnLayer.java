@@ -35,8 +35,13 @@ public final class StackedRnnLayer extends ParameterOwner implements SequenceLay
 
     /** Makes the dropout masks of the next training pass those of pass {@code pass} (see {@link Dropout}). */
     public void startTrainingPass(long pass) {
+        startTrainingPass(pass, null);
+    }
+
+    /** As {@link #startTrainingPass(long)}, for a pass that computes the rows of {@code frame} of a larger batch. */
+    public void startTrainingPass(long pass, DropoutFrame frame) {
         if (dropout != null) {
-            dropout.startPass(pass);
+            dropout.startPass(pass, frame);
         }
     }
 

@@ -28,6 +28,7 @@ import org.rnn4j.nd4j.internal.StepMask;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.DenseLayer;
 import org.rnn4j.nd4j.layer.Dropout;
+import org.rnn4j.nd4j.layer.DropoutFrame;
 import org.rnn4j.nd4j.layer.Embedding;
 import org.rnn4j.nd4j.layer.EmbeddingLayer;
 import org.rnn4j.nd4j.layer.RecurrentLayer;
@@ -302,7 +303,19 @@ public final class SequenceModel implements Model {
      */
     @Override
     public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss) {
-        return train(input, lengths, targets, loss, null, false).loss();
+        return train(input, lengths, targets, loss, null, false, null).loss();
+    }
+
+    /**
+     * A training pass over some sequences of a larger batch (one worker's share of a data-parallel step): as
+     * {@link #computeGradients(INDArray, int[], INDArray, Loss)}, with the dropout masks of those rows of the larger
+     * batch ({@link DropoutFrame}), so that the shares' gradients add up to the larger batch's.
+     */
+    public double computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss, DropoutFrame frame) {
+        Checks.notNull(frame, "frame");
+        Checks.notNull(input, "input");
+        frame.check(input.size(0), input.rank() > 1 ? input.size(1) : -1);
+        return train(input, lengths, targets, loss, null, false, frame).loss();
     }
 
     /** The loss of a training pass and the recurrent state after it (a copy, carrying no gradient). */
@@ -315,7 +328,7 @@ public final class SequenceModel implements Model {
      * {@code initial}.
      */
     public Step computeGradients(INDArray input, int[] lengths, INDArray targets, Loss loss, State initial) {
-        return train(input, lengths, targets, loss, initial, true);
+        return train(input, lengths, targets, loss, initial, true, null);
     }
 
     /**
@@ -324,15 +337,15 @@ public final class SequenceModel implements Model {
      * model's buffers ({@link #trainingBuffers}), reused from the previous pass.
      */
     private Step train(INDArray input, int[] lengths, INDArray targets, Loss loss, State initial,
-                       boolean keepFinalState) {
+                       boolean keepFinalState, DropoutFrame frame) {
         Checks.notNull(loss, "loss");
         Checks.notNull(targets, "targets");
         long passIndex = trainingPasses; // counted once the pass is past its checks: a rejected call changes nothing
         if (recurrent instanceof StackedRnnLayer stacked) {
-            stacked.startTrainingPass(passIndex);
+            stacked.startTrainingPass(passIndex, frame);
         }
         if (headDropout != null) {
-            headDropout.startPass(passIndex);
+            headDropout.startPass(passIndex, frame);
         }
         Pass pass = run(input, lengths, initial, true);
         State finalState = keepFinalState ? pass.trace.finalState().dup() : null;
