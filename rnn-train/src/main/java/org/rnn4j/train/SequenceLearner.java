@@ -58,10 +58,7 @@ final class SequenceLearner implements Learner {
     }
 
     public Validation validate(int batchSize) {
-        Predictions p = Predictions.of(model, validation, batchSize);
-        double validationLoss = loss.compute(p.predictions(), p.targets(), null).loss();
-        return new Validation(validationLoss,
-                metric == null ? validationLoss : metric.score(p.predictions(), p.targets()));
+        return Validation.of(model, loss, validation, metric, batchSize);
     }
 
     public String metricName() {

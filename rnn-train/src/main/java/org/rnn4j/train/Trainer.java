@@ -122,9 +122,6 @@ public final class Trainer {
             throw new IllegalArgumentException("schedule: " + optimizer.getClass().getName() + " reports no "
                     + "learning rate (Optimizer.learningRate() is NaN), so a schedule cannot set one");
         }
-        if (b.patience > 0 && validation == null && pairValidation == null) {
-            throw new IllegalArgumentException("early stopping (patience " + b.patience + ") needs validation data");
-        }
         this.patience = b.patience;
         this.restoreBest = b.restoreBest;
         this.checkpoint = b.checkpoint;
@@ -220,7 +217,33 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Trains through a learner of another data source (rnn-spark's {@code SparkLearner}), on this trainer's model:
+     * the learner computes each batch's gradients and the validation (give validation data to the learner, not to
+     * this builder); everything else is this trainer's, as for the other {@code fit} methods.
+     *
+     * @throws IllegalArgumentException if the learner trains another model's parameters, or this builder was given
+     *                                  validation data
+     */
+    public TrainingResult fit(Learner learner) {
+        Checks.notNull(learner, "learner");
+        Parameters own = model != null ? model.parameters() : encoderDecoder.parameters();
+        if (learner.parameters() != own) {
+            throw new IllegalArgumentException("learner: it must train this trainer's model (its parameters are "
+                    + "another model's)");
+        }
+        if (validation != null || pairValidation != null) {
+            throw new IllegalArgumentException("validation: with fit(Learner) the learner validates; give it the "
+                    + "validation data instead of the trainer");
+        }
+        requireExamples(learner.size());
+        return run(learner);
+    }
+
     private TrainingResult run(Learner learner) {
+        if (patience > 0 && !learner.validates()) {
+            throw new IllegalArgumentException("early stopping (patience " + patience + ") needs validation data");
+        }
         List<EpochSummary> history = new ArrayList<>();
         int startEpoch = 0;
         int bestEpoch = -1;

@@ -269,7 +269,8 @@ class TrainerTest {
         assertMessage("learningRate", () -> new Adam(Double.NaN));
         assertMessage("clipGradientNorm", () -> Trainer.builder(model, loss, new Adam(0.01)).clipGradientNorm(-1)
                 .build());
-        assertMessage("validation data", () -> Trainer.builder(model, loss, new Adam(0.01)).earlyStopping(3).build());
+        assertMessage("validation data", () -> Trainer.builder(model, loss, new Adam(0.01)).earlyStopping(3).build()
+                .fit(SequenceDataset.ofVectors(List.<float[][]>of(new float[][] {{1}}), new float[][] {{1}})));
         assertMessage("no examples", () -> Trainer.builder(model, loss, new Adam(0.01)).build()
                 .fit(SequenceDataset.ofVectors(List.of(), new float[0][])));
         assertMessage("features per step", () -> Trainer.builder(model, loss, new Adam(0.01)).build()

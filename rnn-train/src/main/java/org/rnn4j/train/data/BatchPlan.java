@@ -40,8 +40,9 @@ public final class BatchPlan {
                 bucketByLength, seed, epoch);
     }
 
-    private static List<int[]> epoch(int n, IntUnaryOperator length, int batchSize, boolean shuffle,
-                                     boolean bucketByLength, long seed, long epoch) {
+    /** The plan of {@code n} examples whose lengths {@code length} gives (example index → its length). */
+    public static List<int[]> epoch(int n, IntUnaryOperator length, int batchSize, boolean shuffle,
+                                    boolean bucketByLength, long seed, long epoch) {
         Checks.positive(batchSize, "batchSize");
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

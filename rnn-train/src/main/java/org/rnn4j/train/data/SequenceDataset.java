@@ -177,6 +177,27 @@ public final class SequenceDataset {
         return tokens != null ? tokens.get(index).length : vectors.get(index).length;
     }
 
+    /** A copy of sequence {@code index}'s token ids; only for a dataset of token ids. */
+    public int[] tokens(int index) {
+        if (tokens == null) {
+            throw new IllegalStateException("this dataset holds vectors, not token ids");
+        }
+        return tokens.get(checkIndex(index)).clone();
+    }
+
+    /** A copy of sequence {@code index}'s vectors {@code [steps][features]}; only for a dataset of vectors. */
+    public float[][] vectors(int index) {
+        if (vectors == null) {
+            throw new IllegalStateException("this dataset holds token ids, not vectors");
+        }
+        float[][] v = vectors.get(checkIndex(index));
+        float[][] copy = new float[v.length][];
+        for (int t = 0; t < v.length; t++) {
+            copy[t] = v[t].clone();
+        }
+        return copy;
+    }
+
     /** A copy of target {@code index}. */
     public float[] target(int index) {
         return targets[index].clone();
