@@ -61,6 +61,9 @@ public final class SentimentDemo implements Callable<Integer> {
     @Option(names = "--model", defaultValue = DEFAULT_MODEL, description = "where to save the trained model "
             + "(default: ${DEFAULT-VALUE})")
     Path model;
+    @Option(names = "--spark", paramLabel = "MASTER", description = "train on Spark with the same loss curve: "
+            + "local[2], spark://host:7077, or submit (the master spark-submit set)")
+    String spark;
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "progress bar while training (default: on when a console is attached)")
     boolean progress;
@@ -74,7 +77,7 @@ public final class SentimentDemo implements Callable<Integer> {
         System.out.printf("%d sentences (UCI Sentiment Labelled Sentences: amazon, imdb, yelp); training %s%s...%n",
                 sentences.size(), bidirectional ? "a bidirectional " : cell.equals("lstm") ? "an " : "a ",
                 cell.toUpperCase(java.util.Locale.ROOT));
-        SentimentPipeline.Report r = SentimentPipeline.run(sentences, settings);
+        SentimentPipeline.Report r = SentimentPipeline.run(sentences, settings, spark);
         System.out.printf("%nsplit (stratified by source and label, seed %d): train %d, validation %d, test %d; "
                 + "vocabulary %d words%n", seed, r.trainSize(), r.validationSize(), r.testSize(), r.vocabularySize());
         System.out.printf("trained %d epochs, best validation accuracy %.3f at epoch %d%s, %.0f s in all%n%n",

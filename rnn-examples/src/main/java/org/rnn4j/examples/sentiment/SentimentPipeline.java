@@ -72,6 +72,15 @@ public final class SentimentPipeline {
     }
 
     public static Report run(List<Sentence> sentences, Settings s) {
+        return run(sentences, s, null);
+    }
+
+    /**
+     * @param sparkMaster null to train on this machine; else the Spark master to train on ({@code local[2]},
+     *                    {@code spark://host:7077}, or {@code submit} for the one {@code spark-submit} set), with
+     *                    the same loss curve
+     */
+    public static Report run(List<Sentence> sentences, Settings s, String sparkMaster) {
         long start = System.nanoTime();
         StratifiedSplit split = StratifiedSplit.of(sentences, TRAIN_SHARE, VALIDATION_SHARE, s.seed());
         List<List<String>> trainTokens = tokens(split.train());
@@ -84,13 +93,14 @@ public final class SentimentPipeline {
         int[] testLabels = labels(split.test());
 
         SequenceModel network = network(s, vocabulary.size());
-        TrainingResult training = Trainer.builder(network, new BinaryCrossEntropyWithLogits(),
+        Trainer.Builder trainer = Trainer.builder(network, new BinaryCrossEntropyWithLogits(),
                         new Adam(s.learningRate()))
                 .epochs(s.epochs()).batchSize(s.batchSize()).seed(s.seed()).bucketByLength(true)
-                .clipGradientNorm(5)
-                .validation(dataset(validationIds, labels(split.validation())), Metrics.binaryAccuracy())
-                .earlyStopping(s.patience()).progressBar(s.progressBar()).build()
-                .fit(dataset(trainIds, trainLabels));
+                .clipGradientNorm(5).earlyStopping(s.patience()).progressBar(s.progressBar());
+        SequenceDataset validation = dataset(validationIds, labels(split.validation()));
+        TrainingResult training = sparkMaster == null
+                ? trainer.validation(validation, Metrics.binaryAccuracy()).build().fit(dataset(trainIds, trainLabels))
+                : SparkSentiment.fit(sparkMaster, trainer, network, dataset(trainIds, trainLabels), validation);
         SentimentModel model = new SentimentModel(network, vocabulary, s.maxLength());
         double[] rnn = model.probabilitiesOfIds(testIds);
 
