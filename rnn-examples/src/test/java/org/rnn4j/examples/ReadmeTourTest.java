@@ -15,6 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,6 +51,8 @@ import org.rnn4j.nd4j.optim.Sgd;
 import org.rnn4j.onnx.OnnxExport;
 import org.rnn4j.onnx.OnnxImport;
 import org.rnn4j.serve.BatchingPredictor;
+import org.rnn4j.spark.SparkLearner;
+import org.rnn4j.spark.SparkSequenceData;
 import org.rnn4j.serve.Predictor;
 import org.rnn4j.train.Checkpoint;
 import org.rnn4j.train.Metrics;
@@ -302,6 +312,46 @@ class ReadmeTourTest {
     @Test
     void readmeShowsTheSeq2SeqTourVerbatim() throws Exception {
         assertQuoted("README-SEQ2SEQ");
+    }
+
+    @Test
+    void sparkTourTrainsLikeOneMachine() {
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("readme").set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        try (JavaSparkContext sparkContext = new JavaSparkContext(conf)) {
+            SparkSession session = SparkSession.builder().sparkContext(sparkContext.sc()).getOrCreate();
+            SplittableRandom random = new SplittableRandom(4);
+            List<Row> list = new ArrayList<>();
+            for (int i = 0; i < 256; i++) {
+                List<Integer> ids = random.ints(3 + random.nextInt(10), 2, 12).boxed().toList();
+                long good = ids.stream().filter(id -> id == 2).count();
+                long bad = ids.stream().filter(id -> id == 3).count();
+                list.add(RowFactory.create(ids, good > bad ? 1.0 : 0.0));
+            }
+            Dataset<Row> rows = session.createDataFrame(list, new StructType()
+                    .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType)).add("label", DataTypes.DoubleType));
+            SequenceDataset validation = SequenceDataset.ofTokens(List.of(new int[] {2, 2, 5}, new int[] {3, 4}),
+                    new float[][] {{1}, {0}}, 0);
+            SequenceModel model = SequenceModel.builder().embedding(new Embedding(12, 8, 0))
+                    .recurrent(StackedRnn.builder(Gru.builder(8, 8).build()).build())
+                    .outputMode(SequenceModel.OutputMode.FINAL_HIDDEN).head(Dense.builder(8, 1).build()).seed(7).build();
+            // README-SPARK-BEGIN
+            SparkSequenceData data = SparkSequenceData.fromRows(rows, "tokens", "label", 0);   // e.g. from Parquet
+            SparkLearner learner = SparkLearner.builder(sparkContext, data, model, BinaryCrossEntropyWithLogits::new)
+                    .validation(validation, Metrics.binaryAccuracy())         // on the driver
+                    .build();
+            TrainingResult result = Trainer.builder(model, learner.loss(), new Adam(0.01))
+                    .epochs(3).batchSize(32).seed(7).bucketByLength(true)      // every Trainer option works
+                    .build().fit(learner);                                     // each batch's gradient by the cluster
+            // README-SPARK-END
+            assertEquals(3, result.history().size());
+            assertTrue(result.last().trainLoss() < result.history().get(0).trainLoss(), "it learns: " + result);
+        }
+    }
+
+    @Test
+    void readmeShowsTheSparkTourVerbatim() throws Exception {
+        assertQuoted("README-SPARK");
     }
 
     private static void assertQuoted(String marker) throws Exception {

@@ -19,8 +19,7 @@ import org.rnn4j.train.data.SequenceDataset;
  * fresh JVM, not a test. Prints the medians of 10 steps after 3 of warm-up: one machine's forward and backward of the
  * whole batch, and the Spark learner's step in the given master with its breakdown.
  * <pre>
- * mvn -q -pl rnn-spark test-compile exec:java -Dexec.skip=false -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.rnn4j.spark.SparkStepCost -Dexec.args="B local[2]"
+ * OMP_NUM_THREADS=1 mvn -q -pl rnn-spark -am test-compile exec:java -Dexec.args="B local[2]"
  * </pre>
  * (config A: input 64, hidden 256, 50 steps, batch 32; B: input 128, hidden 512, 100 steps, batch 64).
  */
