@@ -88,9 +88,19 @@ final class ShareComputation implements Serializable {
         Batch batch = share.batch(all, model.dataType());
         double mean = model.computeGradients(batch.input(), batch.lengths(), batch.targets(), loss.get(),
                 new DropoutFrame(steps, indices.length, frameRows));
-        double[] gradient = model.gradients().flat().toDoubleVector();
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] *= all.length;
+        Object gradient;
+        if (model.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            float[] g = model.gradients().flat().toFloatVector();
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= all.length;
+            }
+            gradient = g;
+        } else {
+            double[] g = model.gradients().flat().toDoubleVector();
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= all.length;
+            }
+            gradient = g;
         }
         return List.of(new Share(partition, all.length, mean * all.length, gradient,
                 (System.nanoTime() - start) / 1e9)).iterator();

@@ -158,11 +158,7 @@ public final class SparkLearner implements Learner {
         for (Share s : shares) { // collect() returns them in partition order: a fixed order of summation
             count += s.count();
             lossSum += s.lossSum();
-            if (s.gradientSum() != null) {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += s.gradientSum()[i];
-                }
-            }
+            s.addTo(sum);
         }
         if (count != indices.length) {
             throw new IllegalStateException("the partitions computed " + count + " of the batch's " + indices.length
