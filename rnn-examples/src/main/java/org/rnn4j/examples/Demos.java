@@ -3,6 +3,7 @@ package org.rnn4j.examples;
 import org.rnn4j.examples.article.SimpleRnnTraining;
 import org.rnn4j.examples.article.WorkedExample;
 import org.rnn4j.examples.dates.DatesDemo;
+import org.rnn4j.examples.doctor.DoctorCommand;
 import org.rnn4j.examples.interchange.InterchangeDemo;
 import org.rnn4j.examples.price.PriceDemo;
 import org.rnn4j.examples.sentiment.SentimentDemo;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "rnn4j-demos", mixinStandardHelpOptions = true, versionProvider = DemoVersion.class,
         description = "rnn4j demos. Without a demo name, runs sentiment.",
         subcommands = {SentimentDemo.class, SentimentPredict.class, ServeCommand.class, ServingLoad.class,
-            InterchangeDemo.class, DatesDemo.class,
+            InterchangeDemo.class, DatesDemo.class, DoctorCommand.class,
             PriceDemo.class, WorkedExample.class, SimpleRnnTraining.class})
 public final class Demos implements Runnable {
     @Override

@@ -161,6 +161,48 @@ public final class HostReport {
         }
     }
 
+    /** What the host gives rnn4j, as the start-up line says it, field by field (the doctor command prints it). */
+    public record Summary(String cpu, String nativeBuild, String blasCore, Optional<String> blasWarning,
+                          int vectorBits, int hardwareBits, boolean productKernel, int threads, int cores,
+                          String ompThreads) {
+    }
+
+    /** This host's {@link Summary}; ND4J must be loaded ({@link Backend#ensureReady}). */
+    public static Summary summary() {
+        Backend.ensureReady();
+        Optional<Cpu> cpu = Cpu.ofThisHost();
+        String coretype = System.getenv("OPENBLAS_CORETYPE");
+        return new Summary(cpu.map(c -> c.name() + " (" + c.describe() + "), flags " + String.join(" ",
+                KERNEL_FLAGS.stream().filter(c.flags()::contains).toList())).orElse("unknown CPU"),
+                nativeBuild(loadedLibraries()), blasCore(coretype, cpu), blasWarning(coretype, cpu),
+                VectorSupport.enabled() ? VectorSupport.bits() : 0, VectorSupport.hardwareBits(),
+                VectorSupport.modulePresent() && VectorSupport.productKernelFits(), Backend.threads(),
+                Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
+    }
+
+    /**
+     * The nd4j-native builds ND4J 1.0.0-M2.1 publishes for {@code platform} that this CPU can run, the most
+     * specific first: {@code <platform>-onednn-avx512} / {@code -avx512} on AVX-512 hosts, {@code -avx2} builds on
+     * AVX2 hosts, the generic build last. Only linux-x86_64 has the oneDNN and AVX-512 variants.
+     */
+    public static List<String> suitedBuilds(String platform, Optional<Cpu> cpu) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        Set<String> flags = cpu.map(Cpu::flags).orElse(Set.of());
+        boolean linux = platform.equals("linux-x86_64");
+        if (linux && flags.contains("avx512f")) {
+            out.add(platform + "-onednn-avx512");
+            out.add(platform + "-avx512");
+        }
+        if (flags.contains("avx2") && (linux || platform.equals("macosx-x86_64") || platform.equals("windows-x86_64"))) {
+            if (linux) {
+                out.add(platform + "-onednn-avx2");
+            }
+            out.add(platform + "-avx2");
+        }
+        out.add(platform);
+        return out;
+    }
+
     /** The start-up line. */
     static String describe(String nativeBuild, String blasCore, int vectorBits, int hardwareBits,
                            boolean productKernel, int threads, int cores) {

@@ -59,6 +59,7 @@ class HostReportTest {
         assertEquals("nd4j-native linux-x86_64", HostReport.nativeBuild(Map.of("nd4jcpu",
                 "/c/nd4j-native-1.0.0-M2.1-linux-x86_64.jar/org/nd4j/x/libnd4jcpu.so")));
         assertEquals("unknown", HostReport.nativeBuild(Map.of()));
+        Backend.ensureReady(); // ND4J's natives loaded, whichever test runs first
         assertTrue(HostReport.nativeBuild(HostReport.loadedLibraries()).startsWith("nd4j-native "),
                 "this JVM's build: " + HostReport.loadedLibraries());
     }
@@ -69,5 +70,16 @@ class HostReportTest {
         assertEquals("rnn4j on the CPU: native build nd4j-native linux-x86_64, BLAS core Zen, 256-bit Java vectors "
                 + "(hardware 512), packed product kernel on, up to 2 threads per pass (4 cores)", line);
         assertTrue(HostReport.describe("x", "y", 0, 0, false, 1, 1).contains("--add-modules jdk.incubator.vector"));
+    }
+
+    @Test
+    void theBuildsThatSuitACpuComeMostSpecificFirst() {
+        assertEquals(List.of("linux-x86_64-onednn-avx512", "linux-x86_64-avx512", "linux-x86_64-onednn-avx2",
+                "linux-x86_64-avx2", "linux-x86_64"), HostReport.suitedBuilds("linux-x86_64", Optional.of(SKYLAKE_X)));
+        assertEquals(List.of("linux-x86_64-onednn-avx2", "linux-x86_64-avx2", "linux-x86_64"),
+                HostReport.suitedBuilds("linux-x86_64", Optional.of(ZEN3)));
+        assertEquals(List.of("macosx-x86_64-avx2", "macosx-x86_64"),
+                HostReport.suitedBuilds("macosx-x86_64", Optional.of(ZEN3)));
+        assertEquals(List.of("linux-arm64"), HostReport.suitedBuilds("linux-arm64", Optional.empty()));
     }
 }
