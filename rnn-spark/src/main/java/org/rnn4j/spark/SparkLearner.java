@@ -83,12 +83,11 @@ public final class SparkLearner implements Learner {
         }
         if (tokens) {
             int vocabulary = model.embedding().spec().vocabularySize();
-            long bad = data.blocks().filter(b -> java.util.Arrays.stream(b.examples())
-                    .anyMatch(e -> java.util.Arrays.stream(e.tokens()).anyMatch(id -> id >= vocabulary))).count();
-            if (bad > 0 || data.paddingId() >= vocabulary) {
+            long bad = data.firstIndexWhere(e -> java.util.Arrays.stream(e.tokens()).anyMatch(id -> id >= vocabulary));
+            if (bad >= 0 || data.paddingId() >= vocabulary) {
                 throw new IllegalArgumentException("data holds token ids outside the model's vocabulary of "
-                        + vocabulary + " ids (0.." + (vocabulary - 1) + ")" + (bad > 0 ? " in " + bad + " partitions"
-                        : ": the padding id " + data.paddingId()));
+                        + vocabulary + " ids (0.." + (vocabulary - 1) + "): " + (bad >= 0 ? "example " + bad
+                        + " has one" : "the padding id " + data.paddingId()));
             }
         }
     }

@@ -273,13 +273,32 @@ public final class SparkSequenceData {
         if (targetSize != 1) {
             throw new IllegalArgumentException("class indices need targets of size 1 but they have " + targetSize);
         }
-        long bad = blocks.filter(b -> Arrays.stream(b.examples()).anyMatch(e -> e.target()[0] != Math.rint(
-                e.target()[0]) || e.target()[0] < 0 || e.target()[0] >= classes)).count();
-        if (bad > 0) {
-            throw new IllegalArgumentException("targets must be class indices in [0, " + classes + ") but "
-                    + bad + " partitions hold other values");
+        long bad = firstIndexWhere(e -> e.target()[0] != Math.rint(e.target()[0]) || e.target()[0] < 0
+                || e.target()[0] >= classes);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("targets must be class indices in [0, " + classes + ") but example "
+                    + bad + "'s is not");
         }
         return new SparkSequenceData(blocks, lengths, tokens, featureSize, targetSize, paddingId, classes);
+    }
+
+    /** A test of one example that Spark can ship to the executors. */
+    @FunctionalInterface
+    interface ExampleTest extends java.io.Serializable {
+        boolean test(SparkExample example);
+    }
+
+    /** The global index of the first example that passes {@code test}, or -1: one job over the cached blocks. */
+    long firstIndexWhere(ExampleTest test) {
+        List<Long> found = blocks.map(b -> {
+            for (int i = 0; i < b.examples().length; i++) {
+                if (test.test(b.examples()[i])) {
+                    return b.first() + i;
+                }
+            }
+            return -1L;
+        }).filter(i -> i >= 0).collect();
+        return found.stream().mapToLong(Long::longValue).min().orElse(-1);
     }
 
     public int size() {

@@ -87,7 +87,12 @@ class SparkDataTest {
             SparkSequenceData data = SparkSequenceData.of(spark.parallelize(examples, 2), 0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkLearner.builder(
                     spark, data, SparkRuns.model(), BinaryCrossEntropyWithLogits::new).build());
-            assertTrue(e.getMessage().contains("outside the model's vocabulary of 8 ids"), e.getMessage());
+            assertTrue(e.getMessage().contains("outside the model's vocabulary of 8 ids (0..7): example 1 has one"),
+                    e.getMessage());
+            IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
+                    () -> data.targetsAsIndices(1));
+            assertTrue(classes.getMessage().contains("class indices in [0, 1) but example 0's is not"),
+                    classes.getMessage());
             IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> SparkSequenceData.of(
                     spark.parallelize(List.of(SparkExample.ofTokens(new int[0], 1)), 1), 0));
             assertTrue(empty.getMessage().contains("empty sequence"), empty.getMessage());
