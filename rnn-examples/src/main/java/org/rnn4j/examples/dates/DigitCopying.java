@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * digits ("2021/3/3", "2021年3月3日"), otherwise day, month, year, the world's most common order ("03.03.21"); a
  * two-digit year is 20xx. Dates with a month name have two groups and are not read.
  */
-public final class DigitCopying {
+public final class DigitCopying implements DateBaseline {
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
+    @Override
     public Optional<LocalDate> parse(String text) {
         List<Integer> groups = new ArrayList<>();
         Matcher m = DIGITS.matcher(text);
@@ -39,9 +40,4 @@ public final class DigitCopying {
         }
     }
 
-    /** The share of {@code pairs} whose date this rule reads exactly. */
-    public double accuracy(List<DateCorpus.Pair> pairs) {
-        long right = pairs.stream().filter(p -> parse(p.text()).filter(p.date()::equals).isPresent()).count();
-        return right / (double) pairs.size();
-    }
 }

@@ -9,10 +9,11 @@ import java.util.Optional;
  * order), the first that reads the text giving the answer. It knows every format by construction; where two formats
  * read one text differently ("3/4/21": March 4 in en-US, April 3 elsewhere) it takes the first.
  */
-public final class LenientParsing {
+public final class LenientParsing implements DateBaseline {
     private final List<DateFormats.Format> formats = DateFormats.all();
 
     /** The date the first format that parses {@code text} reads, if any does. */
+    @Override
     public Optional<LocalDate> parse(String text) {
         for (DateFormats.Format f : formats) {
             try {
@@ -24,9 +25,4 @@ public final class LenientParsing {
         return Optional.empty();
     }
 
-    /** The share of {@code pairs} whose date this baseline reads exactly. */
-    public double accuracy(List<DateCorpus.Pair> pairs) {
-        long right = pairs.stream().filter(p -> parse(p.text()).filter(p.date()::equals).isPresent()).count();
-        return right / (double) pairs.size();
-    }
 }
