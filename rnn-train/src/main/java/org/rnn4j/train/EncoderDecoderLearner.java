@@ -49,7 +49,6 @@ final class EncoderDecoderLearner implements Learner {
 
     public double computeGradients(int[] indices) {
         Seq2SeqBatch b = train.batch(indices, model.dataType());
-        model.gradients().flat().assign(0); // the model adds into its gradients
         return model.computeGradients(b.source(), b.sourceLengths(), b.target(), b.targetLengths(), bos);
     }
 

@@ -82,7 +82,6 @@ class EncoderDecoderTrainerTest {
             lastEpochLoss = 0;
             for (int[] indices : BatchPlan.epoch(TRAIN, 8, true, true, 9, epoch)) {
                 Seq2SeqBatch b = TRAIN.batch(indices, DataType.DOUBLE);
-                byHand.gradients().flat().assign(0);
                 double loss = byHand.computeGradients(b.source(), b.sourceLengths(), b.target(), b.targetLengths(),
                         BOS);
                 adam.step(byHand.parameters(), byHand.gradients());

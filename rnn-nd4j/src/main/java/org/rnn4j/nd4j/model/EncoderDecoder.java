@@ -217,7 +217,8 @@ public final class EncoderDecoder {
     }
 
     /**
-     * Teacher-forced loss and gradients (added into {@link #gradients()}, which the caller zeroes between steps).
+     * Teacher-forced loss and gradients: {@link #gradients()} is overwritten with this batch's (as
+     * {@link org.rnn4j.api.Model#computeGradients} does).
      *
      * @param source        source token ids {@code [S, B]}
      * @param sourceLengths each source sequence's length in {@code 1..S}
@@ -230,6 +231,7 @@ public final class EncoderDecoder {
                                    int bos) {
         TeacherForced pass = teacherForced(source, sourceLengths, target, targetLengths, bos, true);
         Loss.Value value = loss.compute(pass.logits, target, pass.mask);
+        gradients.flat().assign(0); // the layers' backward passes add into it
         backward(pass, value.gradient());
         return value.loss();
     }

@@ -75,7 +75,6 @@ class EncoderDecoderLearningTest {
                 sources.add(s);
                 targets.add(reversedWithEos(s));
             }
-            model.gradients().flat().assign(0);
             last = model.computeGradients(padded(sources), sources.stream().mapToInt(s -> s.length).toArray(),
                     padded(targets), targets.stream().mapToInt(t -> t.length).toArray(), BOS);
             first = step == 0 ? last : first;

@@ -54,6 +54,15 @@ class EncoderDecoderTest {
                 1), Arguments.of(false, Attention.Score.ADDITIVE, 2));
     }
 
+    @Test
+    void eachCallOverwritesTheGradientsLikeAModel() {
+        EncoderDecoder m = model(false, Attention.Score.GENERAL, 1);
+        m.computeGradients(source(), SOURCE_LENGTHS, target(), TARGET_LENGTHS, BOS);
+        INDArray first = m.gradients().flat().dup();
+        m.computeGradients(source(), SOURCE_LENGTHS, target(), TARGET_LENGTHS, BOS);
+        assertEquals(first, m.gradients().flat(), "the second call's gradients, not the sum of two");
+    }
+
     @ParameterizedTest(name = "lstm={0} {1} layers={2}")
     @MethodSource("cases")
     void gradientsMatchFiniteDifferences(boolean lstm, Attention.Score score, int layers) {
