@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.examples.DemoVersion;
+import org.rnn4j.examples.ProgressOption;
 import org.rnn4j.nd4j.io.ModelArchive;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code dates} demo: dates written in many human formats and languages, normalised to ISO by seq2seq. */
@@ -47,14 +49,13 @@ public final class DatesDemo implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "rnn4j-output", description = "folder for the heatmaps and the model "
             + "(default: ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "progress bar while training (default: on when a console is attached)")
-    boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() throws Exception {
         DatesPipeline.Settings settings = new DatesPipeline.Settings(train, validation, test, embedding, hidden,
-                epochs, batchSize, learningRate, beam, seed, progress && System.console() != null);
+                epochs, batchSize, learningRate, beam, seed, progress.enabled());
         System.out.printf("dates: %d train, %d validation, %d test dates (2000-2049, split by date), written in %d "
                 + "formats of %d locales%n", train, validation, test, DateFormats.all().size(),
                 DateFormats.LOCALES.size());

@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.rnn4j.examples.DemoVersion;
+import org.rnn4j.examples.ProgressOption;
 import org.rnn4j.examples.data.PriceSeries;
 import org.rnn4j.nd4j.eval.RegressionMetrics;
 import org.rnn4j.train.EpochSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code price} demo: next-day (or h-day) forecasts of a real price series against honest baselines. */
@@ -66,14 +68,13 @@ public final class PriceDemo implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "rnn4j-output", description = "folder for the plots (default: "
             + "${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "progress bar while training (default: on when a console is attached)")
-    boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() throws Exception {
         PricePipeline.Settings settings = new PricePipeline.Settings(cell, window, horizon, hidden, epochs, batchSize,
-                learningRate, patience, movingAverage, seed, progress && System.console() != null);
+                learningRate, patience, movingAverage, seed, progress.enabled());
         String name = file != null ? file + " [" + column + "]" : series;
         double[] prices = load();
         System.out.printf("%s: %d daily prices; forecasting %d day(s) ahead from %d days of log returns with %s%n",

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rnn4j.examples.DemoVersion;
+import org.rnn4j.examples.ProgressOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code sentiment} demo: trains, compares with the baselines, saves the model. */
@@ -64,15 +66,14 @@ public final class SentimentDemo implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER", description = "train on Spark with the same loss curve: "
             + "local[2], spark://host:7077, or submit (the master spark-submit set)")
     String spark;
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "progress bar while training (default: on when a console is attached)")
-    boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() throws Exception {
         SentimentPipeline.Settings settings = new SentimentPipeline.Settings(cell, embedding, hidden, bidirectional,
                 epochs, batchSize, learningRate, dropout, patience, maxLength, minCount, seed,
-                progress && System.console() != null);
+                progress.enabled());
         List<Sentence> sentences = data == null ? SentenceCorpus.shipped() : SentenceCorpus.fromDirectory(data);
         System.out.printf("%d sentences (UCI Sentiment Labelled Sentences: amazon, imdb, yelp); training %s%s...%n",
                 sentences.size(), bidirectional ? "a bidirectional " : cell.equals("lstm") ? "an " : "a ",
