@@ -11,9 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * arrays and back (see {@link VectorKernels}). Only call it when the pass's {@code plan.packedProducts()} says so.
  */
 final class VectorProducts {
-    /** The kernel's vectors: two per panel of 16 columns, four rows at a time (8 accumulators). */
-    private static final VectorSpecies<Float> HALF_PANEL = FloatVector.SPECIES_256;
-    static final int PANEL = 16;
+    /**
+     * The kernel's vectors, of the one width of all the kernels ({@link VectorKernels#SPECIES}): two per panel of
+     * columns, four rows at a time, so 8 accumulators at every width (enough to hide the multiply-add's latency on
+     * two pipes).
+     */
+    private static final VectorSpecies<Float> HALF_PANEL = VectorKernels.SPECIES;
+    /** Columns per panel: two vectors, 8 at 128 bits, 16 at 256, 32 at 512. */
+    static final int PANEL = 2 * HALF_PANEL.length();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorProducts() {
@@ -38,7 +43,8 @@ final class VectorProducts {
 
     /**
      * Packs {@code w} ({@code rows × columns}, c order, from element {@code from} of host memory) for
-     * {@link #addProductTransposed}: panels of 16 rows of {@code w}, each stored column by column ({@code [columns][16]},
+     * {@link #addProductTransposed}: panels of {@link #PANEL} rows of {@code w}, each stored column by column
+     * ({@code [columns][PANEL]},
      * rows past the end zero), so that the kernel reads one panel front to back. Returns {@code packed} if it has the
      * right length, else a new array.
      */
@@ -58,7 +64,7 @@ final class VectorProducts {
      * Packs rows {@code [firstRow, firstRow + rows)} of {@code w} ({@code columns} wide, c order, from element
      * {@code from}) as the inner-dimension range {@code [firstColumn, firstColumn + columns)} of packed weights whose
      * inner dimension is {@code inner}: how {@code [W_ih | W_hh]} is packed from its two parts, by several threads
-     * (row ranges that start at a multiple of 16 fill disjoint panels).
+     * (row ranges that start at a multiple of {@link #PANEL} fill disjoint panels).
      */
     static void packColumns(FloatBuffer w, int from, int firstRow, int rows, int columns, float[] target,
                             int firstColumn, int inner) {
@@ -178,7 +184,8 @@ final class VectorProducts {
     }
 
     /**
-     * Stores a panel row of accumulators plus {@code base} (from {@code from}) to {@code width} (at most 16) elements
+     * Stores a panel row of accumulators plus {@code base} (from {@code from}) to {@code width} (at most
+     * {@link #PANEL}) elements
      * of {@code c} from {@code at}.
      */
     private static void store(float[] base, int from, float[] c, int at, int width, FloatVector low,

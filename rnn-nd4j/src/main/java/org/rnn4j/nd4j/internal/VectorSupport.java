@@ -10,11 +10,12 @@ import jdk.incubator.vector.FloatVector;
  * ({@code VectorKernelsTest}).
  *
  * <p>And which vector width the kernels use, one for all of them, read once: {@value #BITS_PROPERTY} (128, 256 or
- * 512), by default the hardware's widest vector but at most 256 bits. The product kernel's shape is fixed (panels of
- * 16 columns as two 256-bit halves), so it runs only at 256 bits (see {@link #productKernelFits()}). Every element of every kernel goes through the same
- * float operations whatever the width (the scalar tails repeat the vector lanes' operations), so the width changes
- * speed, never a result: that lets the tests run every width on any host (the Vector API computes a species the
- * hardware lacks in Java, slowly), and {@code rnn4j.vectorBits=512} on an AVX2 machine is for such tests only.
+ * 512), by default the hardware's widest vector as the JVM sees it (its preferred species), at most 512 bits. The packed product kernel's panels are two
+ * vectors wide, so it runs at every width the hardware has (see {@link #productKernelFits()}). Every element of every
+ * kernel goes through the same float operations whatever the width (the scalar tails repeat the vector lanes'
+ * operations, and each product's sum runs over the inner index in order in every lane), so the width changes speed,
+ * never a result: that lets the tests run every width on any host (the Vector API computes a species the hardware
+ * lacks in Java, slowly), and {@code rnn4j.vectorBits=512} on an AVX2 machine is for such tests only.
  *
  * <p>This class touches the module only after checking that it is present, so it loads on every JVM;
  * {@code VectorKernels} and {@code VectorProducts} (in the engine), which need it, are called only after {@link #enabled()} said yes.
@@ -25,9 +26,7 @@ public final class VectorSupport {
     /** The system property that selects the kernels' vector width in bits: 128, 256 or 512. */
     public static final String BITS_PROPERTY = "rnn4j.vectorBits";
     /** The widest vectors the kernels use unless {@value #BITS_PROPERTY} asks for more. */
-    public static final int DEFAULT_MAX_BITS = 256;
-    /** The narrowest width at which the packed product kernel runs (its panels are two 256-bit halves). */
-    public static final int PRODUCT_KERNEL_BITS = 256;
+    public static final int DEFAULT_MAX_BITS = 512;
 
     private static final boolean MODULE_PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
@@ -65,14 +64,15 @@ public final class VectorSupport {
     }
 
     /**
-     * Whether the packed product kernel runs here: the width in use is its own (256 bits) and the hardware has it. At
-     * any other width ND4J's GEMM computes the products, so that one JVM never runs rnn4j's kernels on two vector
-     * species: where it did (512-bit steps beside the 256-bit products on AVX-512, or 128-bit ones beside them on
-     * AVX2), about half the JVMs compiled the product kernel with its multiply-adds left to the Vector API's Java
-     * fallback and ran 20-25 times slower for their whole life (docs/cpu-engine.md, "Vector width").
+     * Whether the packed product kernel runs here: the hardware has the width in use. At a width it lacks (512 bits
+     * on an AVX2 machine, for tests) ND4J's GEMM computes the products, since the Vector API's Java fallback would be
+     * orders of magnitude slower there. The kernel uses the one width of all the kernels, so that one JVM never runs
+     * rnn4j's kernels on two vector species: where it did (512-bit steps beside 256-bit products on AVX-512, or
+     * 128-bit ones beside them on AVX2), about half the JVMs compiled the product kernel with its multiply-adds left
+     * to that fallback and ran 20-25 times slower for their whole life (docs/cpu-engine.md, "Vector width").
      */
     public static boolean productKernelFits() {
-        return MODULE_PRESENT && Width.BITS == PRODUCT_KERNEL_BITS && Width.HARDWARE_BITS >= PRODUCT_KERNEL_BITS;
+        return MODULE_PRESENT && Width.BITS > 0 && Width.BITS <= Width.HARDWARE_BITS;
     }
 
     /** The width for a property value ({@code null}: the default for hardware of {@code hardwareBits}). */

@@ -25,13 +25,15 @@ class VectorWidthTest {
                 : Math.min(VectorSupport.hardwareBits(), VectorSupport.DEFAULT_MAX_BITS);
         assertEquals(expected, VectorSupport.bits());
         assertEquals(expected / Float.SIZE, VectorKernels.SPECIES.length());
-        assertEquals(expected == 256 && VectorSupport.hardwareBits() >= 256, VectorSupport.productKernelFits(),
-                "the product kernel runs at 256 bits only");
+        assertEquals(expected <= VectorSupport.hardwareBits(), VectorSupport.productKernelFits(),
+                "the product kernel runs at every width the hardware has");
     }
 
     @Test
     void widthsOtherThan128256And512AreRejected() {
-        assertEquals(256, VectorSupport.bits(null, 512), "the default stops at 256 bits");
+        assertEquals(512, VectorSupport.bits(null, 512), "the default is the hardware's width");
+        assertEquals(256, VectorSupport.bits(null, 256));
+        assertEquals(512, VectorSupport.bits(null, 2048), "the default stops at 512 bits (SVE can be wider)");
         assertEquals(128, VectorSupport.bits(null, 128));
         assertEquals(512, VectorSupport.bits(" 512 ", 256));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
