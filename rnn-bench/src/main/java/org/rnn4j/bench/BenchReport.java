@@ -15,6 +15,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.rnn4j.nd4j.internal.HostReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +55,10 @@ public final class BenchReport implements Callable<Integer> {
             + "row, so that rnn4j and DL4J alternate, and report the median over rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--fork-arg", description = "a JVM option for the benchmark forks, repeatable, e.g. "
+            + "--fork-arg=-Drnn4j.lstmLayerOp=false")
+    java.util.List<String> forkArgs = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         boolean full = mode.equals("full");
@@ -66,6 +71,7 @@ public final class BenchReport implements Callable<Integer> {
                 .warmupIterations(4).warmupTime(TimeValue.seconds(full ? 2 : 1))
                 .measurementIterations(full ? 8 : 3).measurementTime(TimeValue.seconds(full ? 2 : 1))
                 .jvmArgs("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8G", "--add-modules", "jdk.incubator.vector")
+                .jvmArgsAppend(forkArgs.toArray(String[]::new))
                 .param("threads", threads)
                 .shouldFailOnError(true);
         if (impls != null) {
@@ -142,6 +148,11 @@ public final class BenchReport implements Callable<Integer> {
                 System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
                 nativeBuild(System.getProperty("java.class.path")),
                 ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off"));
+        if (!forkArgs.isEmpty()) {
+            b.append("Fork options: `").append(String.join(" ", forkArgs)).append("`.\n\n");
+        }
+        b.append(String.format(Locale.ROOT, "Host: %s; OPENBLAS_CORETYPE=%s.%n%n", HostReport.summary().cpu(),
+                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset")));
         for (String method : new String[] {"train", "infer"}) {
             b.append(method.equals("train") ? "## Training iteration (forward, backward, Adam), ms\n\n"
                     : "## Inference (forward), ms\n\n");

@@ -371,6 +371,16 @@ final class FusedBuffers {
     }
 
     /** {@code [T, B, H]}: the outputs {@code h} as the layer returns them (sorted order), one view for every pass. */
+    /** The {@link LstmLayerOp} on these buffers, made at the first pass that runs it. */
+    LstmLayerOp layerOp(long inputSize) {
+        if (layerOp == null) {
+            layerOp = new LstmLayerOp(this, inputSize);
+        }
+        return layerOp;
+    }
+
+    private LstmLayerOp layerOp;
+
     INDArray outputs() {
         if (outputs == null) {
             outputs = h.reshape('c', steps, batch, hidden);

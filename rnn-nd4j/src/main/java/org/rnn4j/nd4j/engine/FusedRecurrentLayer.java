@@ -145,18 +145,28 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 b.c0.assign(order.sortBatch(initial.get(1)));
             }
         }
+        b.plan = plan(batch, keepsTrace, true, !training && order.full());
+        if (b.plan.layerOp()) {
+            b.layerOp(spec.inputSize()).run(b, w("weight_ih"), w("weight_hh"), spec.bias() ? w("bias_ih") : null,
+                    spec.bias() ? w("bias_hh") : null, partitions);
+            return new FusedTrace(this, order, b, steps, batch, training);
+        }
+        runJavaPass(b, order);
+        return new FusedTrace(this, order, b, steps, batch, training);
+    }
+
+    /** The pass on rnn4j's own kernels, from the input and initial state in {@code b}, as {@code b.plan} says. */
+    private void runJavaPass(FusedBuffers b, BatchOrder order) {
         b.ensurePartitionWeights(spec.inputSize());
-        b.plan = plan(batch, keepsTrace, true);
-        if (keepsTrace || !b.plan.joinedSteps()) {
+        if (b.plan.keepsTrace() || !b.plan.joinedSteps()) {
             b.ensureStepBuffers();
         }
-        int active = activeSteps(order, steps); // beyond it every sequence has ended: the batch is padded
+        int active = activeSteps(order, b.steps); // beyond it every sequence has ended: the batch is padded
         if (b.plan.rowGroups()) {
             runRowGroups(b, order, active);
         } else {
             runPartitions(b, order, active);
         }
-        return new FusedTrace(this, order, b, steps, batch, training);
     }
 
     /**
@@ -203,13 +213,14 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
      * product; and a pass without trace of at least {@link JoinedLstmSteps#MIN_GROUP_ROWS} rows per partition splits
      * its batch rows between the threads.
      */
-    PassPlan plan(long batch, boolean keepsTrace, boolean products) {
+    PassPlan plan(long batch, boolean keepsTrace, boolean products, boolean layerOpFits) {
+        boolean layerOp = layerOpFits && lstm && hostKernels && dataType() == DataType.FLOAT && LstmLayerOp.chosen();
         boolean vectorSteps = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled();
         boolean packedProducts = products && vectorSteps && VectorSupport.productKernelFits();
         boolean joinedSteps = packedProducts && lstm;
         boolean rowGroups = joinedSteps && !keepsTrace && partitions > 1
                 && batch >= (long) JoinedLstmSteps.MIN_GROUP_ROWS * partitions;
-        return new PassPlan(keepsTrace, vectorSteps, packedProducts, joinedSteps, rowGroups);
+        return new PassPlan(keepsTrace, vectorSteps, packedProducts, joinedSteps, rowGroups, layerOp);
     }
 
     /** The number of leading steps in which at least one sequence runs. */
@@ -242,7 +253,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         FusedStepper(int batch) {
             b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru, 1);
             b.ensureStepBuffers();
-            b.plan = plan(batch, true, false); // a step's products are matrix-vector products on its own GEMMs
+            b.plan = plan(batch, true, false, false); // a step's products are matrix-vector products on its own GEMMs
         }
 
         @Override
@@ -363,6 +374,10 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
             throw new IllegalArgumentException("trace was already passed to backward");
         }
         f.used = true;
+        if (b.plan.layerOp()) { // the op kept no gates: recompute the pass with rnn4j's kernels, keeping its trace
+            b.plan = plan(batch, true, true, false);
+            runJavaPass(b, order);
+        }
         b.ensureBackward();
         if (outputGradients == null) {
             Buffers.zero(b.dh);

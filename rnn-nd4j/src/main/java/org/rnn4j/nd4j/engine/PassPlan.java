@@ -13,11 +13,13 @@ package org.rnn4j.nd4j.engine;
  *   <li>{@code joinedSteps}: an LSTM's forward step is one {@link JoinedLstmSteps} product over
  *       {@code [x_t, h_{t-1}]}, with no projection stage;</li>
  *   <li>{@code rowGroups}: a pass without trace splits the batch rows between its threads instead of the hidden
- *       units ({@link JoinedLstmSteps#forwardRowGroup}).</li>
+ *       units ({@link JoinedLstmSteps#forwardRowGroup});</li>
+ *   <li>{@code layerOp}: an LSTM inference pass whose sequences all run every step is ND4J's {@code lstmLayer} op
+ *       ({@link LstmLayerOp}); the other flags then say how a backward recomputes its trace.</li>
  * </ul>
  */
 record PassPlan(boolean keepsTrace, boolean vectorSteps, boolean packedProducts, boolean joinedSteps,
-                boolean rowGroups) {
+                boolean rowGroups, boolean layerOp) {
     /** Before any pass: the INDArray kernels, keeping a trace. */
-    static final PassPlan INITIAL = new PassPlan(true, false, false, false, false);
+    static final PassPlan INITIAL = new PassPlan(true, false, false, false, false, false);
 }

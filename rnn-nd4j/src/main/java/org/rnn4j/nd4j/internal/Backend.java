@@ -142,6 +142,27 @@ public final class Backend {
         }
     }
 
+    private static volatile java.lang.reflect.Method setOmpNumThreads;
+    private static volatile Object nativeOps;
+
+    /**
+     * Sets the OpenMP threads of regions that this thread starts (OpenMP keeps the count per calling thread): how
+     * native work that runs on OpenMP, such as oneDNN's kernels, gets the threads rnn4j granted it.
+     */
+    public static void openMpThreadsOfThisThread(int threads) {
+        try {
+            if (setOmpNumThreads == null) {
+                Object holder = Class.forName("org.nd4j.nativeblas.NativeOpsHolder").getMethod("getInstance")
+                        .invoke(null);
+                nativeOps = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
+                setOmpNumThreads = nativeOps.getClass().getMethod("setOmpNumThreads", int.class);
+            }
+            setOmpNumThreads.invoke(nativeOps, threads);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set OpenMP's threads through ND4J's native API", e);
+        }
+    }
+
     /** rnn4j's threads per pass ({@value #THREADS_PROPERTY}, read once). */
     public static int threads() {
         return THREADS;

@@ -111,6 +111,30 @@ public final class PartitionRunner {
         }
     }
 
+    /** Work that runs on {@code threads} threads of its own making (native code's, such as OpenMP's). */
+    public interface ThreadedWork {
+        void run(int threads);
+    }
+
+    /**
+     * Runs {@code work} with as many of {@code wanted} threads as the JVM-wide cap allows now: this one plus the
+     * pool workers that are free (their permits are held while it runs, so rnn4j's passes and native work started
+     * here never run more threads than {@link #threads()} together).
+     */
+    public static void withWorkers(int wanted, ThreadedWork work) {
+        int extra = Math.max(0, Math.min(wanted, THREADS) - 1);
+        while (extra > 0 && !WORKERS.tryAcquire(extra)) {
+            extra--;
+        }
+        try {
+            work.run(1 + extra);
+        } finally {
+            if (extra > 0) {
+                WORKERS.release(extra);
+            }
+        }
+    }
+
     /** One parallel run: this thread is partition 0, pool threads the others; each publishes its finished stages. */
     private static final class Meeting {
         private static final int PAD = 16; // one cache line per counter: the threads write them thousands of times

@@ -1,0 +1,158 @@
+package org.rnn4j.nd4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.api.Parameters;
+import org.rnn4j.api.SequenceLayer;
+import org.rnn4j.api.State;
+import org.rnn4j.nd4j.cell.CellKind;
+import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.internal.HostReport;
+import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.testkit.SystemProperties;
+
+/**
+ * The LSTM inference path on ND4J's {@code lstmLayer} op ({@link LstmLayerOp}, forced with
+ * {@code rnn4j.lstmLayerOp=true}) against rnn4j's own kernels ({@code false}), in float32: every step's outputs and
+ * the final {@code h} and {@code c}, with and without biases and an initial state, of one layer and of stacked
+ * bidirectional layers; a backward after an inference pass on the op gives the gradients of the Java kernels; padded
+ * batches and training passes stay on the Java kernels. The build under test is ND4J's generic one, whose op runs
+ * libnd4j's own loops with the same contract as its oneDNN builds; the bench's {@code -Ponednn} profile runs the op
+ * on oneDNN, and its set-up checks the op against rnn4j there too.
+ */
+class LstmLayerOpTest {
+    private static final double TOLERANCE = 2e-5;
+
+    private static Parameters parameters(RecurrentCellSpec spec, long seed) {
+        Parameters p = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(p, new SplittableRandom(seed));
+        Nd4j.getRandom().setSeed(seed);
+        p.flat().addi(Nd4j.rand(DataType.FLOAT, p.flat().length()).subi(0.5).muli(0.4));
+        return p;
+    }
+
+    private static <T> T onOp(boolean op, java.util.function.Supplier<T> code) {
+        return SystemProperties.with(LstmLayerOp.PROPERTY, Boolean.toString(op), code);
+    }
+
+    /** Outputs, final h and final c of an inference pass and the final state of a final-state pass. */
+    private static List<INDArray> inference(SequenceLayer layer, INDArray x, int[] lengths, State initial) {
+        List<INDArray> out = new ArrayList<>();
+        SequenceLayer.Trace trace = layer.forward(x, lengths, initial, false);
+        out.add(trace.outputs().dup());
+        for (int k = 0; k < trace.finalState().arity(); k++) {
+            out.add(trace.finalState().get(k).dup());
+        }
+        State only = layer.finalState(x, lengths, initial);
+        for (int k = 0; k < only.arity(); k++) {
+            out.add(only.get(k).dup());
+        }
+        return out;
+    }
+
+    private static void assertClose(List<INDArray> expected, List<INDArray> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            INDArray e = expected.get(i);
+            INDArray a = actual.get(i);
+            assertEquals(java.util.Arrays.toString(e.shape()), java.util.Arrays.toString(a.shape()), what + " #" + i);
+            double difference = e.sub(a).amaxNumber().doubleValue();
+            assertTrue(difference <= TOLERANCE * Math.max(1, e.amaxNumber().doubleValue()),
+                    what + " #" + i + " differs by " + difference);
+        }
+    }
+
+    @ParameterizedTest(name = "bias={0}")
+    @ValueSource(booleans = {true, false})
+    void opPassesEqualTheJavaKernels(boolean bias) {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(5, 70, bias);
+        Parameters p = parameters(spec, 3);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, p.zerosLike());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 7, 6, 5).subi(0.5).muli(3);
+        State initial = State.of(Nd4j.rand(DataType.FLOAT, 6, 70).subi(0.5), Nd4j.rand(DataType.FLOAT, 6, 70));
+        for (State s : new State[] {null, initial}) {
+            assertTrue(onOp(true, () -> layer.plan(6, false, true, true).layerOp()), "the op is forced");
+            List<INDArray> op = onOp(true, () -> inference(layer, x, null, s));
+            List<INDArray> java = onOp(false, () -> inference(layer, x, null, s));
+            assertClose(java, op, "bias " + bias + ", initial state " + (s != null));
+        }
+    }
+
+    /** The op keeps no gates: a backward recomputes the trace, and its gradients are the Java kernels'. */
+    @Test
+    void backwardAfterAnOpPassGivesTheJavaGradients() {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(4, 33, true);
+        Parameters p = parameters(spec, 5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3, 4).subi(0.5);
+        State initial = State.of(Nd4j.rand(DataType.FLOAT, 3, 33).subi(0.5), Nd4j.rand(DataType.FLOAT, 3, 33));
+        INDArray dOut = Nd4j.rand(DataType.FLOAT, 5, 3, 33).subi(0.5);
+        State dFinal = State.of(Nd4j.rand(DataType.FLOAT, 3, 33), Nd4j.rand(DataType.FLOAT, 3, 33));
+        List<INDArray> results = new ArrayList<>();
+        for (boolean op : new boolean[] {false, true}) {
+            Parameters gradients = p.zerosLike();
+            FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, gradients);
+            SequenceLayer.Gradient g = onOp(op, () -> layer.backward(layer.forward(x, null, initial, false), dOut,
+                    dFinal));
+            results.add(g.inputGradients().dup());
+            results.add(g.initialStateGradient().get(0).dup());
+            results.add(g.initialStateGradient().get(1).dup());
+            results.add(gradients.flat().dup());
+        }
+        assertClose(results.subList(0, 4), results.subList(4, 8), "gradients");
+    }
+
+    @Test
+    void stackedBidirectionalLayersEqualTheJavaKernelsPaddedOrNot() {
+        StackedRnn spec = StackedRnn.builder(CellKind.LSTM.spec(3, 20, true)).layers(2).bidirectional(true).build();
+        Parameters p = Parameters.zeros(spec.layout(), DataType.FLOAT);
+        spec.initialize(p, new SplittableRandom(6));
+        SequenceLayer layer = spec.create(p, p.zerosLike());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 4, 3).subi(0.5);
+        for (int[] lengths : new int[][] {null, {6, 2, 5, 1}}) {
+            List<INDArray> op = onOp(true, () -> inference(layer, x, lengths, null));
+            List<INDArray> java = onOp(false, () -> inference(layer, x, lengths, null));
+            assertClose(java, op, "stacked bidirectional, lengths " + (lengths != null));
+        }
+    }
+
+    @Test
+    void onlyUnpaddedFloatLstmInferencePassesRunTheOp() {
+        RecurrentCellSpec lstm = CellKind.LSTM.spec(3, 8, true);
+        Parameters p = parameters(lstm, 7);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(lstm, p, p.zerosLike());
+        onOp(true, () -> {
+            assertTrue(layer.plan(4, false, true, true).layerOp());
+            assertFalse(layer.plan(4, true, true, false).layerOp(), "a padded batch or a training pass");
+            RecurrentCellSpec gru = CellKind.GRU.spec(3, 8, true);
+            Parameters g = parameters(gru, 7);
+            assertFalse(new FusedRecurrentLayer(gru, g, g.zerosLike()).plan(4, false, true, true).layerOp(), "GRU");
+            Parameters d = Parameters.zeros(lstm.layout(), DataType.DOUBLE);
+            assertFalse(new FusedRecurrentLayer(lstm, d, d.zerosLike()).plan(4, false, true, true).layerOp(),
+                    "float64");
+            return null;
+        });
+        assertFalse(onOp(false, () -> layer.plan(4, false, true, true).layerOp()), "switched off");
+        assertEquals(HostReport.oneDnnAvx512Build(),
+                SystemProperties.with(LstmLayerOp.PROPERTY, "auto", () -> layer.plan(4, false, true, true).layerOp()),
+                "auto: the op on ND4J's oneDNN AVX-512 build only");
+    }
+
+    @Test
+    void aBadSwitchIsRefusedNamingItsValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SystemProperties.with(LstmLayerOp.PROPERTY, "yes", LstmLayerOp::chosen));
+        assertEquals("rnn4j.lstmLayerOp must be auto, true or false but is 'yes'", e.getMessage());
+    }
+}
