@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.examples.DemoVersion;
 import org.rnn4j.nd4j.cell.Lstm;
+import org.rnn4j.nd4j.engine.FusedRecurrentLayer;
 import org.rnn4j.nd4j.internal.HostReport;
 import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.loss.MeanSquaredError;
@@ -67,6 +68,11 @@ public final class DoctorCommand implements Callable<Integer> {
                 ? "off: start the JVM with --add-modules jdk.incubator.vector for rnn4j's fastest kernels"
                 : s.vectorBits() + "-bit (hardware " + s.hardwareBits() + "), packed product kernel "
                         + (s.productKernel() ? "on" : "off"));
+        System.out.printf("  LSTM inference %s%n", FusedRecurrentLayer.lstmInferenceOnLayerOp()
+                ? "ND4J's lstmLayer op for batches without padding (oneDNN on this build), rnn4j's kernels for padded "
+                        + "ones (rnn4j.lstmLayerOp)"
+                : "rnn4j's kernels (ND4J's lstmLayer op runs instead on the onednn-avx512 build, where it is "
+                        + "faster; rnn4j.lstmLayerOp)");
         System.out.printf("measuring for about %.0f s (config A: LSTM input %d, hidden %d, %d steps, batch %d, "
                 + "float32)...%n", seconds, INPUT, HIDDEN, STEPS, BATCH);
         Timing roof = gemm(seconds * 0.3);

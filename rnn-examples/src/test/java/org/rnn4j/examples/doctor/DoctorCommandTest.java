@@ -16,7 +16,7 @@ class DoctorCommandTest {
         DemoRun run = DemoRun.of("doctor", "--seconds", "1");
         assertEquals(0, run.exitCode(), run.err());
         for (String line : new String[] {"native build", "builds for it", "BLAS core", "Java vectors", "threads",
-            "GFLOP/s (the roof)", "LSTM training step", "% of the roof"}) {
+            "LSTM inference rnn4j's kernels", "GFLOP/s (the roof)", "LSTM training step", "% of the roof"}) {
             assertTrue(run.out().contains(line), "missing '" + line + "' in:\n" + run.out());
         }
         DemoRun bad = DemoRun.of("doctor", "--seconds", "0");

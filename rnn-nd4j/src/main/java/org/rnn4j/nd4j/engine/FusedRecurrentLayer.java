@@ -102,6 +102,14 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         return host ? new HostKernels.Gru() : new GruKernel();
     }
 
+    /**
+     * Whether LSTM inference passes without padding run on ND4J's {@code lstmLayer} op here ({@code rnn4j.lstmLayerOp};
+     * by default on ND4J's oneDNN AVX-512 build only): what the doctor command reports.
+     */
+    public static boolean lstmInferenceOnLayerOp() {
+        return LstmLayerOp.chosen();
+    }
+
     @Override
     public Trace forward(INDArray input, int[] lengths, State initial, boolean training) {
         FusedTrace trace = pass(input, lengths, initial, training);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -124,10 +125,22 @@ public final class HostReport {
         };
     }
 
-    /** The WARN for a CPU on which OpenBLAS runs far below its vectors, unless OPENBLAS_CORETYPE is set. */
+    /** OpenBLAS's names of its AVX2 cores, lower case. */
+    private static final Set<String> AVX2_CORES = Set.of("haswell", "zen", "excavator", "steamroller");
+
+    /**
+     * The WARN for a CPU on which OpenBLAS runs far below its vectors: its Prescott fallback unless
+     * OPENBLAS_CORETYPE is set, or the variable naming an AVX2 core on an AVX-512 CPU.
+     */
     static Optional<String> blasWarning(String coretypeVariable, Optional<Cpu> cpu) {
-        if (coretypeVariable != null && !coretypeVariable.isBlank() || cpu.isEmpty()
-                || !fallsBackToPrescott(cpu.get())) {
+        boolean set = coretypeVariable != null && !coretypeVariable.isBlank();
+        if (set && cpu.isPresent() && cpu.get().flags().contains("avx512f")
+                && AVX2_CORES.contains(coretypeVariable.strip().toLowerCase(Locale.ROOT))) {
+            return Optional.of("OPENBLAS_CORETYPE=" + coretypeVariable.strip() + " runs OpenBLAS's 256-bit kernels "
+                    + "on a CPU with AVX-512 (" + cpu.get().describe() + "): OPENBLAS_CORETYPE=SkylakeX ran matrix "
+                    + "products 1.9 times as fast on an AVX-512 AMD EPYC (Zen 5), for rnn4j and every other ND4J user.");
+        }
+        if (set || cpu.isEmpty() || !fallsBackToPrescott(cpu.get())) {
             return Optional.empty();
         }
         Cpu c = cpu.get();

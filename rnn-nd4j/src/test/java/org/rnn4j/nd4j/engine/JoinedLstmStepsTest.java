@@ -99,7 +99,7 @@ class JoinedLstmStepsTest {
     }
 
     /** Initialised parameters with a random offset (so that no gate sits at its initial value). */
-    private static Parameters parameters(RecurrentCellSpec spec, long seed) {
+    static Parameters parameters(RecurrentCellSpec spec, long seed) {
         Parameters parameters = Parameters.zeros(spec.layout(), DataType.FLOAT);
         spec.initialize(parameters, new SplittableRandom(seed));
         Nd4j.getRandom().setSeed(seed);

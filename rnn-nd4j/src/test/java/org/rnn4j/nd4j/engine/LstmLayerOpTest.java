@@ -36,11 +36,7 @@ class LstmLayerOpTest {
     private static final double TOLERANCE = 2e-5;
 
     private static Parameters parameters(RecurrentCellSpec spec, long seed) {
-        Parameters p = Parameters.zeros(spec.layout(), DataType.FLOAT);
-        spec.initialize(p, new SplittableRandom(seed));
-        Nd4j.getRandom().setSeed(seed);
-        p.flat().addi(Nd4j.rand(DataType.FLOAT, p.flat().length()).subi(0.5).muli(0.4));
-        return p;
+        return JoinedLstmStepsTest.parameters(spec, seed);
     }
 
     private static <T> T onOp(boolean op, java.util.function.Supplier<T> code) {

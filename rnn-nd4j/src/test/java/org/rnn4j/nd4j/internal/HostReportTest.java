@@ -37,6 +37,11 @@ class HostReportTest {
         assertEquals(Optional.empty(), HostReport.blasWarning("SkylakeX", Optional.of(EMERALD_RAPIDS)),
                 "OPENBLAS_CORETYPE set: nothing to warn of");
         assertEquals(Optional.empty(), HostReport.blasWarning(null, Optional.of(SKYLAKE_X)));
+        String avx2Core = HostReport.blasWarning("Haswell", Optional.of(ZEN5)).orElseThrow();
+        assertTrue(avx2Core.startsWith("OPENBLAS_CORETYPE=Haswell runs OpenBLAS's 256-bit kernels on a CPU with "
+                + "AVX-512") && avx2Core.contains("OPENBLAS_CORETYPE=SkylakeX"), avx2Core);
+        assertEquals(Optional.empty(), HostReport.blasWarning("Haswell", Optional.of(ZEN3)), "an AVX2 CPU");
+        assertEquals(Optional.empty(), HostReport.blasWarning("SkylakeX", Optional.of(ZEN5)));
         assertEquals(Optional.empty(), HostReport.blasWarning(null, Optional.of(ZEN3)));
         assertEquals(Optional.empty(), HostReport.blasWarning(null, Optional.empty()));
         assertFalse(HostReport.fallsBackToPrescott(new Cpu("GenuineIntel", 6, 207, "", Set.of("sse4_2"))),
