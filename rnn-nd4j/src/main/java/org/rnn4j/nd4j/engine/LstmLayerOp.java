@@ -26,7 +26,9 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
  * first recomputes the trace with the Java kernels ({@code FusedRecurrentLayer}).
  *
  * <p>Its threads are OpenMP's, whose count is per calling thread: each pass sets it to the threads it got from the
- * JVM-wide pool ({@link PartitionRunner#withWorkers}), so that the op and rnn4j's own passes share one cap.
+ * JVM-wide pool ({@link PartitionRunner#withWorkers}), so that the op and rnn4j's own passes share one cap, and sets
+ * it back after the op, since ND4J's OpenBLAS runs on OpenMP too and would otherwise run this thread's later
+ * products on extra threads beside rnn4j's own.
  */
 final class LstmLayerOp {
     /** {@code auto} (the default: the op on ND4J's oneDNN AVX-512 build), {@code true} (always) or {@code false}. */
@@ -93,8 +95,13 @@ final class LstmLayerOp {
             bias.assign(biasIh).addi(biasHh);
         }
         PartitionRunner.withWorkers(threads, granted -> {
+            int before = Backend.openMpThreadsOfThisThread();
             Backend.openMpThreadsOfThisThread(granted);
-            Nd4j.exec(op);
+            try {
+                Nd4j.exec(op);
+            } finally { // ND4J's OpenBLAS runs on OpenMP: left at two, this thread's next products ran 2x slower
+                Backend.openMpThreadsOfThisThread(before);
+            }
         });
         b.rows(b.c, b.steps - 1, b.batch).assign(lastCell);
     }

@@ -142,24 +142,44 @@ public final class Backend {
         }
     }
 
-    private static volatile java.lang.reflect.Method setOmpNumThreads;
-    private static volatile Object nativeOps;
-
     /**
      * Sets the OpenMP threads of regions that this thread starts (OpenMP keeps the count per calling thread): how
-     * native work that runs on OpenMP, such as oneDNN's kernels, gets the threads rnn4j granted it.
+     * native work that runs on OpenMP, such as oneDNN's kernels, gets the threads rnn4j granted it. ND4J's OpenBLAS
+     * runs on OpenMP too, so the caller sets the count back afterwards ({@link #openMpThreadsOfThisThread()}).
      */
     public static void openMpThreadsOfThisThread(int threads) {
-        try {
-            if (setOmpNumThreads == null) {
+        OpenMp.call(OpenMp.SET, threads);
+    }
+
+    /** The OpenMP threads of regions that this thread starts. */
+    public static int openMpThreadsOfThisThread() {
+        return (Integer) OpenMp.call(OpenMp.GET);
+    }
+
+    /** ND4J's native OpenMP calls, through reflection (rnn-nd4j compiles against nd4j-api only); loaded on first use. */
+    private static final class OpenMp {
+        static final Object OPS;
+        static final java.lang.reflect.Method SET;
+        static final java.lang.reflect.Method GET;
+
+        static {
+            try {
                 Object holder = Class.forName("org.nd4j.nativeblas.NativeOpsHolder").getMethod("getInstance")
                         .invoke(null);
-                nativeOps = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
-                setOmpNumThreads = nativeOps.getClass().getMethod("setOmpNumThreads", int.class);
+                OPS = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
+                SET = OPS.getClass().getMethod("setOmpNumThreads", int.class);
+                GET = OPS.getClass().getMethod("ompGetMaxThreads");
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot reach OpenMP's thread count through ND4J's native API", e);
             }
-            setOmpNumThreads.invoke(nativeOps, threads);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot set OpenMP's threads through ND4J's native API", e);
+        }
+
+        static Object call(java.lang.reflect.Method method, Object... arguments) {
+            try {
+                return method.invoke(OPS, arguments);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("ND4J's " + method.getName() + " failed", e);
+            }
         }
     }
 

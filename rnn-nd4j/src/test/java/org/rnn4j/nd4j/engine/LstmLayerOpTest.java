@@ -19,6 +19,7 @@ import org.rnn4j.api.SequenceLayer;
 import org.rnn4j.api.State;
 import org.rnn4j.nd4j.cell.CellKind;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
+import org.rnn4j.nd4j.internal.Backend;
 import org.rnn4j.nd4j.internal.HostReport;
 import org.rnn4j.nd4j.layer.StackedRnn;
 import org.rnn4j.testkit.SystemProperties;
@@ -143,6 +144,17 @@ class LstmLayerOpTest {
         assertEquals(HostReport.oneDnnAvx512Build(),
                 SystemProperties.with(LstmLayerOp.PROPERTY, "auto", () -> layer.plan(4, false, true, true).layerOp()),
                 "auto: the op on ND4J's oneDNN AVX-512 build only");
+    }
+
+    /** ND4J's OpenBLAS runs on OpenMP: a count left raised after the op oversubscribed this thread's products. */
+    @Test
+    void theOpLeavesTheThreadsOpenMpCountAsItFoundIt() {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(3, 128, true);
+        Parameters p = parameters(spec, 8);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, p.zerosLike());
+        int before = Backend.openMpThreadsOfThisThread();
+        onOp(true, () -> layer.finalState(Nd4j.rand(DataType.FLOAT, 4, 16, 3), null, null));
+        assertEquals(before, Backend.openMpThreadsOfThisThread());
     }
 
     @Test
