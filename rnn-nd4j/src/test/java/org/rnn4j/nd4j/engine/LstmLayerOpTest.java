@@ -146,6 +146,50 @@ class LstmLayerOpTest {
                 "auto: the op on ND4J's oneDNN AVX-512 build only");
     }
 
+    /** Threads running inference at once each run their own op on their own buffers, with the pool's threads. */
+    @Test
+    void concurrentOpPassesEqualTheJavaKernels() throws Exception {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(6, 128, true);
+        Parameters p = parameters(spec, 9);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, p.zerosLike());
+        int threads = 4;
+        INDArray[] inputs = new INDArray[threads];
+        List<List<INDArray>> expected = new ArrayList<>();
+        for (int k = 0; k < threads; k++) {
+            inputs[k] = Nd4j.rand(DataType.FLOAT, 5 + k, 3 + 2 * k, 6).subi(0.5);
+            INDArray x = inputs[k];
+            expected.add(onOp(false, () -> inference(layer, x, null, null)));
+        }
+        List<List<INDArray>> actual = onOp(true, () -> {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<List<INDArray>>> futures = new ArrayList<>();
+                for (int k = 0; k < threads; k++) {
+                    INDArray x = inputs[k];
+                    futures.add(pool.submit(() -> {
+                        List<INDArray> last = null;
+                        for (int pass = 0; pass < 20; pass++) {
+                            last = inference(layer, x, null, null);
+                        }
+                        return last;
+                    }));
+                }
+                List<List<INDArray>> results = new ArrayList<>();
+                for (java.util.concurrent.Future<List<INDArray>> f : futures) {
+                    results.add(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                return results;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+        for (int k = 0; k < threads; k++) {
+            assertClose(expected.get(k), actual.get(k), "thread " + k);
+        }
+    }
+
     /** ND4J's OpenBLAS runs on OpenMP: a count left raised after the op oversubscribed this thread's products. */
     @Test
     void theOpLeavesTheThreadsOpenMpCountAsItFoundIt() {
