@@ -96,8 +96,8 @@ public final class Adam extends FlatOptimizer {
     /**
      * The update in one Java pass over the CPU host memory:
      * nothing allocated, no native call, and one pass instead of the INDArray path's eight. Typed loops, and float
-     * arithmetic for float parameters (as torch computes them, and faster than double arithmetic or the INDArray
-     * path's native calls); split over the threads of a pass ({@link PartitionRunner#forRanges}) on large models.
+     * arithmetic for float parameters ({@link FloatAdamStep}: as torch computes them, on the Vector API where the JVM
+     * has it); split over the threads of a pass ({@link PartitionRunner#forRanges}) on large models.
      */
     /** Parameters per thread below which waking a second thread costs more than it saves. */
     private static final int MIN_RANGE = 1 << 16;
@@ -113,26 +113,10 @@ public final class Adam extends FlatOptimizer {
             FloatBuffer gr = g.floats();
             FloatBuffer m1 = m.floats();
             FloatBuffer v1 = v.floats();
-            float b1 = (float) beta1;
-            float b2 = (float) beta2;
-            float c1 = (float) (1 - beta1);
-            float c2 = (float) (1 - beta2);
-            float decay = (float) l2;
-            float scale = (float) keep;
-            float step = (float) stepSize;
-            float root = (float) correction;
-            float eps = (float) epsilon;
-            PartitionRunner.forRanges(th.limit(), MIN_RANGE, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float p = th.get(i);
-                    float gi = gr.get(i) + decay * p;
-                    float mi = b1 * m1.get(i) + c1 * gi;
-                    float vi = b2 * v1.get(i) + c2 * gi * gi;
-                    m1.put(i, mi);
-                    v1.put(i, vi);
-                    th.put(i, p * scale - step * mi / ((float) Math.sqrt(vi) / root + eps));
-                }
-            });
+            FloatAdamStep h = new FloatAdamStep((float) beta1, (float) beta2, (float) (1 - beta1),
+                    (float) (1 - beta2), (float) l2, (float) keep, (float) stepSize, (float) correction,
+                    (float) epsilon);
+            PartitionRunner.forRanges(th.limit(), MIN_RANGE, (from, to) -> h.run(th, gr, m1, v1, from, to));
             return;
         }
         DoubleBuffer th = theta.doubles();
