@@ -188,17 +188,18 @@ public final class BenchReport implements Callable<Integer> {
         }
         b.append("## Streaming: one step, batch 1, input 64, hidden 256, µs\n\n");
         b.append("| threads | rnn4j LSTM | DL4J LSTM | DL4J/rnn4j | rnn4j GRU | rnn4j RNN | DL4J SimpleRnn "
-                + "| LSTM matvecs alone | rnn4j LSTM / matvecs |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+                + "| LSTM matvecs alone | rnn4j LSTM / matvecs | rnn4j LSTM into a row | into a row / matvecs |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String t : new String[] {"1"}) {
             Double lstm = m.get("step|stream|rnn4j-lstm|" + t);
             if (lstm != null) {
                 Double dl4j = m.get("step|stream|dl4j-lstm|" + t);
                 Double matvec = m.get("step|stream|matvec-lstm|" + t);
-                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t, ms(lstm),
-                        ms(dl4j), ratio(dl4j, lstm), ms(m.get("step|stream|rnn4j-gru|" + t)),
+                Double into = m.get("step|stream|rnn4j-lstm-into|" + t);
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", t,
+                        ms(lstm), ms(dl4j), ratio(dl4j, lstm), ms(m.get("step|stream|rnn4j-gru|" + t)),
                         ms(m.get("step|stream|rnn4j-rnn|" + t)), ms(m.get("step|stream|dl4j-rnn|" + t)), ms(matvec),
-                        ratio(lstm, matvec)));
+                        ratio(lstm, matvec), ms(into), ratio(into, matvec)));
             }
         }
         return b.toString();

@@ -23,6 +23,7 @@ final class Rnn4jRunner implements Runner {
     private final INDArray y;
     private final INDArray stepInput;
     private final RecurrentStream stream;
+    private final INDArray stepOutput;
     private final int gates;
 
     Rnn4jRunner(String cell, Workload w) {
@@ -41,6 +42,7 @@ final class Rnn4jRunner implements Runner {
         y = Nd4j.rand(DataType.FLOAT, w.batch(), 1);
         stepInput = Nd4j.rand(DataType.FLOAT, w.batch(), w.input());
         stream = new RecurrentStream(model.recurrent(), null, w.batch());
+        stepOutput = Nd4j.create(DataType.FLOAT, w.batch(), w.hidden());
     }
 
     @Override
@@ -58,6 +60,11 @@ final class Rnn4jRunner implements Runner {
     @Override
     public Object step() {
         return stream.step(stepInput);
+    }
+
+    /** {@link #step} into a row allocated once ({@code RecurrentStream.step(x, out)}). */
+    Object stepInto() {
+        return stream.step(stepInput, stepOutput);
     }
 
     /** The model this runner trains and runs (other benchmarks copy its weights). */

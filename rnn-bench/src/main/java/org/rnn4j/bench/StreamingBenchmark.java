@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One streaming step of batch 1 (input 64, hidden 256) with the state carried, as a service calls it; and, as
+ * One streaming step of batch 1 (input 64, hidden 256) with the state carried, as a service calls it (with
+ * {@code rnn4j-lstm-into}, into a row the caller allocated once: {@code RecurrentStream.step(x, out)}); and, as
  * {@code matvec-lstm}, only the two matrix-vector products an LSTM step needs ({@code [1, 64] × [64, 1024]} and
  * {@code [1, 256] × [256, 1024]}, bare {@code Nd4j.gemm} calls into a preallocated row): the floor a step is
  * compared with.
@@ -24,13 +25,14 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class StreamingBenchmark {
-    @Param({"rnn4j-lstm", "dl4j-lstm", "rnn4j-gru", "rnn4j-rnn", "dl4j-rnn", "matvec-lstm"})
+    @Param({"rnn4j-lstm", "rnn4j-lstm-into", "dl4j-lstm", "rnn4j-gru", "rnn4j-rnn", "dl4j-rnn", "matvec-lstm"})
     public String impl;
 
     @Param({"1"})
     public int threads;
 
     private Runner runner;
+    private boolean into;
     private INDArray x;
     private INDArray h;
     private INDArray inputWeights;
@@ -48,7 +50,8 @@ public class StreamingBenchmark {
             recurrentWeights = Nd4j.rand(DataType.FLOAT, 4L * w.hidden(), w.hidden());
             gates = Nd4j.create(DataType.FLOAT, new long[] {1, 4L * w.hidden()}, 'c');
         } else {
-            runner = Runners.create(impl, w);
+            runner = Runners.create(impl.endsWith("-into") ? impl.substring(0, impl.length() - 5) : impl, w);
+            into = impl.endsWith("-into");
         }
     }
 
@@ -59,6 +62,6 @@ public class StreamingBenchmark {
             Nd4j.gemm(h, recurrentWeights, gates, false, true, 1.0, 1.0);
             return gates;
         }
-        return runner.step();
+        return into ? ((Rnn4jRunner) runner).stepInto() : runner.step();
     }
 }

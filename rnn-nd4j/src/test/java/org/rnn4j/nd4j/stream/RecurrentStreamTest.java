@@ -1,6 +1,7 @@
 package org.rnn4j.nd4j.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,40 @@ class RecurrentStreamTest {
         INDArray first = stream.feed(x.get(NDArrayIndex.interval(0, 4), NDArrayIndex.all(), NDArrayIndex.all()));
         INDArray rest = stream.feed(x.get(NDArrayIndex.interval(4, 9), NDArrayIndex.all(), NDArrayIndex.all()));
         assertTrue(Nd4j.concat(0, first, rest).equalsWithEps(full, 1e-12), "chunks");
+    }
+
+    /** {@code step(x, out)} writes what {@code step(x)} returns; a bad {@code out} is refused before the step. */
+    @Test
+    void steppingIntoTheCallersRowEqualsSteppingAndBadRowsChangeNothing() {
+        SequenceModel floats = SequenceModel.builder().recurrent(Lstm.builder(3, 8).build())
+                .dataType(DataType.FLOAT).seed(12).build();
+        for (SequenceModel m : new SequenceModel[] {model(), floats}) {
+            DataType type = m.parameters().flat().dataType();
+            boolean head = m.head() != null;
+            long outputs = head ? 2 : 8;
+            INDArray x = Nd4j.rand(type, 6, 2, 3);
+            RecurrentStream fresh = new RecurrentStream(m.recurrent(), m.head(), 2);
+            RecurrentStream into = new RecurrentStream(m.recurrent(), m.head(), 2);
+            INDArray out = Nd4j.create(type, 2, outputs);
+            for (int t = 0; t < 6; t++) {
+                INDArray xt = x.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
+                if (t == 3) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> into.step(xt, Nd4j.create(type, 2, outputs + 1)));
+                    assertTrue(e.getMessage().contains("out") && e.getMessage().contains(String.valueOf(outputs)),
+                            e.getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> into.step(xt, Nd4j.create(
+                            type == DataType.FLOAT ? DataType.DOUBLE : DataType.FLOAT, 2, outputs)));
+                    IllegalArgumentException view = assertThrows(IllegalArgumentException.class,
+                            () -> into.step(xt, Nd4j.create(type, outputs, 2).transpose()));
+                    assertTrue(view.getMessage().startsWith("out must be a contiguous c-order array"),
+                            view.getMessage());
+                }
+                INDArray expected = fresh.step(xt);
+                assertSame(out, into.step(xt, out));
+                assertEquals(expected, out, (head ? "with a head" : "float, no head") + ", step " + t);
+            }
+        }
     }
 
     @Test
