@@ -1,6 +1,7 @@
 package org.rnn4j.nd4j.engine;
 
 import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
@@ -8,6 +9,7 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnn4j.nd4j.internal.Backend;
+import org.rnn4j.nd4j.internal.Buffers;
 import org.rnn4j.nd4j.internal.HostReport;
 import org.rnn4j.nd4j.internal.PartitionRunner;
 
@@ -46,11 +48,13 @@ final class LstmLayerOp {
 
     LstmLayerOp(FusedBuffers b, long inputSize) {
         long hidden = b.hidden;
-        inputWeights = Nd4j.create(b.h.dataType(), new long[] {inputSize, 4 * hidden}, 'c');
-        recurrentWeights = Nd4j.create(b.h.dataType(), new long[] {hidden, 4 * hidden}, 'c');
-        bias = Nd4j.create(b.h.dataType(), 4 * hidden);
-        lastHidden = Nd4j.create(b.h.dataType(), new long[] {b.batch, hidden}, 'c');
-        lastCell = Nd4j.create(b.h.dataType(), new long[] {b.batch, hidden}, 'c');
+        // outside any workspace, as the pass's other buffers: predictVectors runs its passes in one that it reuses
+        DataType type = b.h.dataType();
+        inputWeights = Buffers.persistent(type, false, 'c', inputSize, 4 * hidden);
+        recurrentWeights = Buffers.persistent(type, false, 'c', hidden, 4 * hidden);
+        bias = Buffers.persistent(type, true, 'c', 4 * hidden);
+        lastHidden = Buffers.persistent(type, false, 'c', b.batch, hidden);
+        lastCell = Buffers.persistent(type, false, 'c', b.batch, hidden);
         // built through the builder: new LSTMLayer(...) refuses null optional inputs in ND4J 1.0.0-M2.1
         op = DynamicCustomOp.builder("lstmLayer")
                 .addInputs(b.x.reshape('c', b.steps, b.batch, inputSize), inputWeights, recurrentWeights, bias,

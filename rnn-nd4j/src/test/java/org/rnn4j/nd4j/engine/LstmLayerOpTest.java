@@ -21,7 +21,9 @@ import org.rnn4j.nd4j.cell.CellKind;
 import org.rnn4j.nd4j.cell.RecurrentCellSpec;
 import org.rnn4j.nd4j.internal.Backend;
 import org.rnn4j.nd4j.internal.HostReport;
+import org.rnn4j.nd4j.layer.Dense;
 import org.rnn4j.nd4j.layer.StackedRnn;
+import org.rnn4j.nd4j.model.SequenceModel;
 import org.rnn4j.testkit.SystemProperties;
 
 /**
@@ -144,6 +146,37 @@ class LstmLayerOpTest {
         assertEquals(HostReport.oneDnnAvx512Build(),
                 SystemProperties.with(LstmLayerOp.PROPERTY, "auto", () -> layer.plan(4, false, true, true).layerOp()),
                 "auto: the op on ND4J's oneDNN AVX-512 build only");
+    }
+
+    /**
+     * {@code predictVectors} runs its passes in a workspace that it reuses: the op's buffers, made in the first such
+     * pass, must live outside it (equal-length batches run the op), or the next passes read recycled memory.
+     */
+    @Test
+    void modelPredictionsInTheirWorkspaceEqualTheJavaKernels() {
+        SequenceModel model = SequenceModel.builder().recurrent(org.rnn4j.nd4j.cell.Lstm.builder(3, 64).build())
+                .head(Dense.builder(64, 2).build()).outputMode(SequenceModel.OutputMode.LAST_STEP)
+                .dataType(DataType.FLOAT).seed(13).build();
+        SplittableRandom random = new SplittableRandom(14);
+        for (int round = 0; round < 4; round++) {
+            List<float[][]> sequences = new ArrayList<>();
+            for (int k = 0; k < 5 + round; k++) {
+                float[][] steps = new float[6][3];
+                for (float[] step : steps) {
+                    for (int f = 0; f < 3; f++) {
+                        step[f] = (float) random.nextDouble(-1, 1);
+                    }
+                }
+                sequences.add(steps);
+            }
+            float[][] java = onOp(false, () -> model.predictVectors(sequences));
+            float[][] op = onOp(true, () -> model.predictVectors(sequences));
+            for (int k = 0; k < java.length; k++) {
+                for (int j = 0; j < java[k].length; j++) {
+                    assertEquals(java[k][j], op[k][j], TOLERANCE, "round " + round + ", sequence " + k);
+                }
+            }
+        }
     }
 
     /** Threads running inference at once each run their own op on their own buffers, with the pool's threads. */
