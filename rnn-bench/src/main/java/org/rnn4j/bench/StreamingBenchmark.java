@@ -50,8 +50,8 @@ public class StreamingBenchmark {
             recurrentWeights = Nd4j.rand(DataType.FLOAT, 4L * w.hidden(), w.hidden());
             gates = Nd4j.create(DataType.FLOAT, new long[] {1, 4L * w.hidden()}, 'c');
         } else {
-            runner = Runners.create(impl.endsWith("-into") ? impl.substring(0, impl.length() - 5) : impl, w);
             into = impl.endsWith("-into");
+            runner = Runners.create(into ? impl.substring(0, impl.length() - "-into".length()) : impl, w);
         }
     }
 

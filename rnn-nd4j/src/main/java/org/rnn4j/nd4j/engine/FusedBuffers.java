@@ -370,7 +370,6 @@ final class FusedBuffers {
         return stepGemm(GemmKind.PASS, index, 0, p, 0, build);
     }
 
-    /** {@code [T, B, H]}: the outputs {@code h} as the layer returns them (sorted order), one view for every pass. */
     /** The {@link LstmLayerOp} on these buffers, made at the first pass that runs it. */
     LstmLayerOp layerOp(long inputSize) {
         if (layerOp == null) {
@@ -381,6 +380,7 @@ final class FusedBuffers {
 
     private LstmLayerOp layerOp;
 
+    /** {@code [T, B, H]}: the outputs {@code h} as the layer returns them (sorted order), one view for every pass. */
     INDArray outputs() {
         if (outputs == null) {
             outputs = h.reshape('c', steps, batch, hidden);

@@ -157,9 +157,9 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         if (b.plan.layerOp()) {
             b.layerOp(spec.inputSize()).run(b, w("weight_ih"), w("weight_hh"), spec.bias() ? w("bias_ih") : null,
                     spec.bias() ? w("bias_hh") : null, partitions);
-            return new FusedTrace(this, order, b, steps, batch, training);
+        } else {
+            runJavaPass(b, order);
         }
-        runJavaPass(b, order);
         return new FusedTrace(this, order, b, steps, batch, training);
     }
 

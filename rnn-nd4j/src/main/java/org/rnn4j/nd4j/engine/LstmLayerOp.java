@@ -35,14 +35,16 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
 final class LstmLayerOp {
     /** {@code auto} (the default: the op on ND4J's oneDNN AVX-512 build), {@code true} (always) or {@code false}. */
     static final String PROPERTY = "rnn4j.lstmLayerOp";
+    /** Source rows per tile of {@link #transpose}. */
+    private static final int TILE = 32;
 
     private final INDArray inputWeights;
     private final INDArray recurrentWeights;
     private final INDArray bias;
+    /** The op's last h, unread (the trace reads it from {@code h}): its oneDNN form returns both last states or none. */
     private final INDArray lastHidden;
     private final INDArray lastCell;
     private final DynamicCustomOp op;
-    private static final int TILE = 32;
     private float[] rowTile = new float[0];
     private float[] columnTile = new float[0];
 
@@ -112,8 +114,8 @@ final class LstmLayerOp {
 
     /**
      * {@code target = sourceᵀ} for a {@code rows × columns} c-order source, in Java on the host memory, 32 source rows
-     * at a time (two scratch arrays of {@code 32 × columns}): ND4J's {@code assign} of a transposed view walked the
-     * strided elements one by one and took about a sixth of config B's pass.
+     * at a time (two scratch arrays of {@code 32 × columns}): ND4J's {@code assign} of a transposed view walks the
+     * strided elements one by one.
      */
     private void transpose(FloatBuffer source, int rows, int columns, FloatBuffer target) {
         if (rowTile.length < TILE * columns) {

@@ -44,9 +44,8 @@ final class VectorProducts {
     /**
      * Packs {@code w} ({@code rows × columns}, c order, from element {@code from} of host memory) for
      * {@link #addProductTransposed}: panels of {@link #PANEL} rows of {@code w}, each stored column by column
-     * ({@code [columns][PANEL]},
-     * rows past the end zero), so that the kernel reads one panel front to back. Returns {@code packed} if it has the
-     * right length, else a new array.
+     * ({@code [columns][PANEL]}, rows past the end zero), so that the kernel reads one panel front to back. Returns
+     * {@code packed} if it has the right length, else a new array.
      */
     static float[] packTransposed(FloatBuffer w, int from, int rows, int columns, float[] packed) {
         float[] target = packedArray(rows, columns, packed);
@@ -185,8 +184,7 @@ final class VectorProducts {
 
     /**
      * Stores a panel row of accumulators plus {@code base} (from {@code from}) to {@code width} (at most
-     * {@link #PANEL}) elements
-     * of {@code c} from {@code at}.
+     * {@link #PANEL}) elements of {@code c} from {@code at}.
      */
     private static void store(float[] base, int from, float[] c, int at, int width, FloatVector low,
                               FloatVector high, float[] tail) {

@@ -127,17 +127,15 @@ public final class Backend {
         if (threads == 0) {
             return;
         }
-        try { // through reflection: the native API is the backend's, and rnn-nd4j compiles against nd4j-api only
-            Object holder = Class.forName("org.nd4j.nativeblas.NativeOpsHolder").getMethod("getInstance").invoke(null);
-            Object ops = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
-            ops.getClass().getMethod("setOmpNumThreads", int.class).invoke(ops, threads);
+        try {
+            openMpThreadsOfThisThread(threads);
             // libnd4j's own parallel loops (native transforms such as sigmoid on large arrays) take their thread
             // count, maxMasterThreads, from OMP_NUM_THREADS when the library loads, not from the call above: without
             // the variable they ran extra threads under rnn4j's own. Its maxThreads cannot be lowered at run time in
             // 1.0.0-M2.1 (the setter leaves it), and the loops do not read it.
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             LOG.debug("OpenMP threads of ND4J's loops and its thread pool: {}", threads);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // LinkageError: OpenMp's initialiser failed
             LOG.warn("could not set ND4J's OpenMP threads ({}); set OMP_NUM_THREADS=1 on small machines", e.toString());
         }
     }

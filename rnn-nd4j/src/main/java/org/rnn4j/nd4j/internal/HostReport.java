@@ -154,14 +154,19 @@ public final class HostReport {
 
     /**
      * Whether the native build JavaCPP loaded is ND4J's oneDNN build for AVX-512, whose {@code lstmLayer} op rnn4j's
-     * LSTM inference uses by default ({@code rnn4j.lstmLayerOp}). Read once; ND4J must be loaded.
+     * LSTM inference uses by default ({@code rnn4j.lstmLayerOp}). Read once.
      */
     public static boolean oneDnnAvx512Build() {
         return LoadedBuild.ONEDNN_AVX512;
     }
 
     private static final class LoadedBuild {
-        static final boolean ONEDNN_AVX512 = nativeBuild(loadedLibraries()).endsWith("-onednn-avx512");
+        static final boolean ONEDNN_AVX512;
+
+        static {
+            Backend.ensureReady(); // JavaCPP lists a library only once ND4J has loaded it
+            ONEDNN_AVX512 = nativeBuild(loadedLibraries()).endsWith("-onednn-avx512");
+        }
     }
 
     /** The native build JavaCPP loaded (artifact and classifier), from the paths of its loaded libraries. */

@@ -10,22 +10,24 @@ import jdk.incubator.vector.FloatVector;
  * ({@code VectorKernelsTest}).
  *
  * <p>And which vector width the kernels use, one for all of them, read once: {@value #BITS_PROPERTY} (128, 256 or
- * 512), by default the hardware's widest vector as the JVM sees it (its preferred species), at most 512 bits. The packed product kernel's panels are two
- * vectors wide, so it runs at every width the hardware has (see {@link #productKernelFits()}). Every element of every
- * kernel goes through the same float operations whatever the width (the scalar tails repeat the vector lanes'
- * operations, and each product's sum runs over the inner index in order in every lane), so the width changes speed,
- * never a result: that lets the tests run every width on any host (the Vector API computes a species the hardware
- * lacks in Java, slowly), and {@code rnn4j.vectorBits=512} on an AVX2 machine is for such tests only.
+ * 512), by default the hardware's widest vector as the JVM sees it (its preferred species), at most 512 bits. The
+ * packed product kernel's panels are two vectors wide, so it runs at every width the hardware has (see
+ * {@link #productKernelFits()}). Every element of every kernel goes through the same float operations whatever the
+ * width (the scalar tails repeat the vector lanes' operations, and each product's sum runs over the inner index in
+ * order in every lane), so the width changes speed, never a result: that lets the tests run every width on any host
+ * (the Vector API computes a species the hardware lacks in Java, slowly), and {@code rnn4j.vectorBits=512} on an AVX2
+ * machine is for such tests only.
  *
  * <p>This class touches the module only after checking that it is present, so it loads on every JVM;
- * {@code VectorKernels} and {@code VectorProducts} (in the engine), which need it, are called only after {@link #enabled()} said yes.
+ * {@code VectorKernels} and {@code VectorProducts} (in the engine) and {@code AdamVectorLoop} (in optim), which need
+ * it, are called only after {@link #enabled()} said yes.
  */
 public final class VectorSupport {
     /** The system property that switches the Vector API paths off ({@code false}). */
     public static final String PROPERTY = "rnn4j.vectorApi";
     /** The system property that selects the kernels' vector width in bits: 128, 256 or 512. */
     public static final String BITS_PROPERTY = "rnn4j.vectorBits";
-    /** The widest vectors the kernels use unless {@value #BITS_PROPERTY} asks for more. */
+    /** The widest vectors the kernels use by default, however wide the hardware's are (SVE can be wider). */
     public static final int DEFAULT_MAX_BITS = 512;
 
     private static final boolean MODULE_PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -8,7 +8,7 @@ import org.rnn4j.nd4j.internal.VectorSupport;
  * {@code g += decay·θ; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g·g; θ = θ·scale - step·m / (√v / root + ε)}.
  * It copies blocks of the four buffers into per-thread arrays, updates them there (on the Vector API where the JVM
  * has it, {@link AdamVectorLoop}, whose lanes do the same float operations in the same order, so the same bits) and
- * copies θ, m and v back: direct-buffer loops with a square root and a division per element ran at about 6 ns each.
+ * copies θ, m and v back: a loop over the direct buffers themselves runs element by element.
  */
 record FloatAdamStep(float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float decay, float scale,
                      float step, float root, float epsilon) {

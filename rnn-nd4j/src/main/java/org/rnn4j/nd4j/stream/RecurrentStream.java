@@ -52,26 +52,24 @@ public final class RecurrentStream {
 
     /** One step: {@code x} is {@code [batch, inputSize]}; returns {@code [batch, outputSize]} (new). */
     public INDArray step(INDArray x) {
-        Checks.shape(x, "x", "[batch, inputSize]", batch, layer.inputSize());
-        Checks.dataType(x, layer.dataType(), "x");
+        checkStep(x);
         if (stepper == null) {
             INDArray out = feed(x.reshape(1, batch, layer.inputSize()));
             return out.reshape(batch, out.size(2));
         }
-        Checks.finite(x, "x");
-        INDArray out = stepper.step(Inputs.contiguous(x));
-        return head == null ? out.dup() : head.forward(out);
+        INDArray out = stepOnStepper(x);
+        return head == null ? out.dup() : out; // the stepper's own buffer, or the head's new array
     }
 
     /**
      * One step into {@code out}: what {@link #step(INDArray)} returns, written into the caller's {@code [batch,
-     * outputSize]} c-order array of the stream's data type, which is returned. At batch 1 the new array of
-     * {@link #step(INDArray)} is 6-8 µs (an allocation) of a 50-60 µs step, which a latency-bound caller that reuses
-     * one row saves. {@code out} is checked before the step: a bad one changes nothing.
+     * outputSize]} c-order array of the stream's data type, which is returned. Without a head it saves the new array
+     * that {@link #step(INDArray)} allocates, which at batch 1 is a sizeable part of a step
+     * ({@code StreamingBenchmark}, {@code rnn4j-lstm-into}). {@code out} is checked before the step: a bad one changes
+     * nothing.
      */
     public INDArray step(INDArray x, INDArray out) {
-        Checks.shape(x, "x", "[batch, inputSize]", batch, layer.inputSize());
-        Checks.dataType(x, layer.dataType(), "x");
+        checkStep(x);
         long outputSize = head == null ? layer.outputSize() : head.spec().outputSize();
         Checks.shape(out, "out", "[batch, outputSize]", batch, outputSize);
         Checks.dataType(out, layer.dataType(), "out");
@@ -82,15 +80,25 @@ public final class RecurrentStream {
         if (stepper == null) {
             return out.assign(step(x));
         }
-        Checks.finite(x, "x");
-        INDArray h = stepper.step(Inputs.contiguous(x));
-        INDArray result = head == null ? h : head.forward(h);
+        INDArray result = stepOnStepper(x);
         if (HostArray.readable(result, out)) {
             HostArray.of(result).copyTo(0, HostArray.of(out), 0, Math.toIntExact(out.length()));
         } else {
             out.assign(result);
         }
         return out;
+    }
+
+    private void checkStep(INDArray x) {
+        Checks.shape(x, "x", "[batch, inputSize]", batch, layer.inputSize());
+        Checks.dataType(x, layer.dataType(), "x");
+    }
+
+    /** The step on the stepper: its own output buffer, or the head's output of it. */
+    private INDArray stepOnStepper(INDArray x) {
+        Checks.finite(x, "x");
+        INDArray h = stepper.step(Inputs.contiguous(x));
+        return head == null ? h : head.forward(h);
     }
 
     /** A chunk of steps: {@code [T, batch, inputSize]} → {@code [T, batch, outputSize]}. */

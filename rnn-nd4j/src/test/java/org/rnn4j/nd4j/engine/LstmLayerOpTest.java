@@ -149,8 +149,9 @@ class LstmLayerOpTest {
     }
 
     /**
-     * {@code predictVectors} runs its passes in a workspace that it reuses: the op's buffers, made in the first such
-     * pass, must live outside it (equal-length batches run the op), or the next passes read recycled memory.
+     * {@code predictVectors} runs its passes in a workspace that it reuses, and its equal-length batches run the op:
+     * its predictions equal the Java kernels' over rounds of changing batches. (It does not catch op buffers made
+     * inside the workspace: every pass rewrites them before reading them.)
      */
     @Test
     void modelPredictionsInTheirWorkspaceEqualTheJavaKernels() {
