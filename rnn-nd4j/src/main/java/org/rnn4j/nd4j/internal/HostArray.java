@@ -15,6 +15,12 @@ import org.rnn4j.api.Checks;
  * <p>The fast paths built on it (the layers' host kernels, the losses' and optimizers' loops) make no native call and
  * allocate nothing; each keeps a generic INDArray path for other backends, and a test proves the two equal.
  * {@code -D}{@value #PROPERTY}{@code =false} turns every one of them off, on the CPU too.
+ *
+ * <p>A direct NIO buffer on ND4J's memory does not keep the array alive, and ND4J frees an array's memory once the
+ * garbage collector has found the array unreachable, which compiled code may decide right after the caller's last
+ * use of it, in the middle of a loop over its elements. A HostArray therefore holds its array: the memory is valid as
+ * long as the HostArray is in use. Code that takes the buffer out ({@link #floats}, {@link #doubles}) and drops the
+ * HostArray keeps the array reachable itself until it is done ({@link java.lang.ref.Reference#reachabilityFence}).
  */
 public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubles {
     /** The system property that switches the host paths off ({@code false}). */
@@ -51,8 +57,15 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
         int base = Math.toIntExact(a.offset());
         int end = Math.toIntExact(a.offset() + a.length());
         FloatBuffer floats = a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : null;
-        return floats != null ? new Floats(floats.limit(end).position(base).slice())
-                : new Doubles(a.data().asNioDouble().limit(end).position(base).slice());
+        return floats != null ? new Floats(a, floats.limit(end).position(base).slice())
+                : new Doubles(a, a.data().asNioDouble().limit(end).position(base).slice());
+    }
+
+    /** The array whose memory this is, held so that ND4J cannot free the memory while this is in use. */
+    private final INDArray array;
+
+    private HostArray(INDArray array) {
+        this.array = array;
     }
 
     /** The number of elements. */
@@ -88,7 +101,8 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
     static final class Floats extends HostArray {
         private final FloatBuffer buffer;
 
-        Floats(FloatBuffer buffer) {
+        Floats(INDArray array, FloatBuffer buffer) {
+            super(array);
             this.buffer = buffer;
         }
 
@@ -128,7 +142,8 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
     static final class Doubles extends HostArray {
         private final DoubleBuffer buffer;
 
-        Doubles(DoubleBuffer buffer) {
+        Doubles(INDArray array, DoubleBuffer buffer) {
+            super(array);
             this.buffer = buffer;
         }
 

@@ -1,5 +1,6 @@
 package org.rnn4j.nd4j.optim;
 
+import java.lang.ref.Reference;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
@@ -117,6 +118,8 @@ public final class Adam extends FlatOptimizer {
                     (float) (1 - beta2), (float) l2, (float) keep, (float) stepSize, (float) correction,
                     (float) epsilon);
             PartitionRunner.forRanges(th.limit(), MIN_RANGE, (from, to) -> h.run(th, gr, m1, v1, from, to));
+            Reference.reachabilityFence(theta); // the loop holds only buffers, which keep no array alive
+            Reference.reachabilityFence(g);
             return;
         }
         DoubleBuffer th = theta.doubles();
@@ -134,6 +137,8 @@ public final class Adam extends FlatOptimizer {
                 th.put(i, p * keep - stepSize * mi / (Math.sqrt(vi) / correction + epsilon));
             }
         });
+        Reference.reachabilityFence(theta);
+        Reference.reachabilityFence(g);
     }
 
     @Override
