@@ -1,9 +1,11 @@
 package org.rnn4j.api;
 
+import java.lang.ref.Reference;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -94,11 +96,22 @@ public final class Checks {
                 && (array.dataType() == DataType.FLOAT || array.dataType() == DataType.DOUBLE);
     }
 
+    /**
+     * Reads the array's memory through a direct buffer, which does not keep the array alive: the fence keeps ND4J
+     * from freeing the memory mid-loop once the caller's last reference is gone.
+     */
     private static boolean hostFinite(INDArray array) {
-        int from = Math.toIntExact(array.offset());
-        int to = Math.toIntExact(array.offset() + array.length());
-        if (array.dataType() == DataType.FLOAT) {
-            FloatBuffer values = array.data().asNioFloat();
+        try {
+            return hostFinite(array.data(), Math.toIntExact(array.offset()),
+                    Math.toIntExact(array.offset() + array.length()), array.dataType() == DataType.FLOAT);
+        } finally {
+            Reference.reachabilityFence(array);
+        }
+    }
+
+    private static boolean hostFinite(DataBuffer data, int from, int to, boolean floats) {
+        if (floats) {
+            FloatBuffer values = data.asNioFloat();
             for (int i = from; i < to; i++) {
                 if (!Float.isFinite(values.get(i))) {
                     return false;
@@ -106,7 +119,7 @@ public final class Checks {
             }
             return true;
         }
-        DoubleBuffer values = array.data().asNioDouble();
+        DoubleBuffer values = data.asNioDouble();
         for (int i = from; i < to; i++) {
             if (!Double.isFinite(values.get(i))) {
                 return false;
