@@ -22,7 +22,9 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
  *
  * <p>The op computes {@code x·Wx + h·Wr + b} with {@code Wx = W_ihᵀ} ({@code [I, 4H]}), {@code Wr = W_hhᵀ}
  * ({@code [H, 4H]}) and {@code b = b_ih + b_hh}, gates in the parameters' order (i f g o): they are copied into
- * these layouts at every pass (an optimizer step changes the weights in place), in Java ({@link #transpose}).
+ * these layouts in Java ({@link #transpose}) whenever a parameter differs from the copy of it the layouts were made
+ * from, which a pass checks every time (an optimizer step, or a user, changes the weights in place; nothing in the
+ * API announces it).
  * It writes every step's {@code h} into the pass's {@code h} buffer and the last {@code c}, which goes to the last
  * step's rows of {@code c}, where the trace reads the final state. It keeps no gates, so a backward after such a pass
  * first recomputes the trace with the Java kernels ({@code FusedRecurrentLayer}).
@@ -45,6 +47,11 @@ final class LstmLayerOp {
     private final INDArray lastHidden;
     private final INDArray lastCell;
     private final DynamicCustomOp op;
+    /** The parameters as the op's layouts were last made from them. */
+    private final Copy inputWeightsFrom = new Copy();
+    private final Copy recurrentWeightsFrom = new Copy();
+    private final Copy inputBiasFrom = new Copy();
+    private final Copy recurrentBiasFrom = new Copy();
     private float[] rowTile = new float[0];
     private float[] columnTile = new float[0];
 
@@ -93,12 +100,25 @@ final class LstmLayerOp {
 
     /** The pass: {@code b.x}, {@code b.h0} and {@code b.c0} hold its input and initial state. */
     void run(FusedBuffers b, INDArray weightIh, INDArray weightHh, INDArray biasIh, INDArray biasHh, int threads) {
-        transpose(b.host(weightIh).floats(), Math.toIntExact(weightIh.size(0)), Math.toIntExact(weightIh.size(1)),
-                b.host(inputWeights).floats());
-        transpose(b.host(weightHh).floats(), Math.toIntExact(weightHh.size(0)), Math.toIntExact(weightHh.size(1)),
-                b.host(recurrentWeights).floats());
+        FloatBuffer ih = b.host(weightIh).floats();
+        if (inputWeightsFrom.differs(ih)) {
+            transpose(ih, Math.toIntExact(weightIh.size(0)), Math.toIntExact(weightIh.size(1)),
+                    b.host(inputWeights).floats());
+        }
+        FloatBuffer hh = b.host(weightHh).floats();
+        if (recurrentWeightsFrom.differs(hh)) {
+            transpose(hh, Math.toIntExact(weightHh.size(0)), Math.toIntExact(weightHh.size(1)),
+                    b.host(recurrentWeights).floats());
+        }
         if (biasIh != null) {
-            bias.assign(biasIh).addi(biasHh);
+            FloatBuffer bi = b.host(biasIh).floats();
+            FloatBuffer bh = b.host(biasHh).floats();
+            if (inputBiasFrom.differs(bi) | recurrentBiasFrom.differs(bh)) { // both: each keeps its copy current
+                FloatBuffer sum = b.host(bias).floats();
+                for (int i = 0; i < sum.limit(); i++) {
+                    sum.put(i, bi.get(i) + bh.get(i));
+                }
+            }
         }
         PartitionRunner.withWorkers(threads, granted -> {
             int before = Backend.openMpThreadsOfThisThread();
@@ -133,6 +153,26 @@ final class LstmLayerOp {
             for (int c = 0; c < columns; c++) {
                 target.put(c * rows + r0, columnTile, c * m, m);
             }
+        }
+    }
+
+    /**
+     * A copy of one parameter, against which each pass compares it (one vectorised pass over both, a fraction of a
+     * transpose): the op's layouts are made again only when a parameter changed, however it was written.
+     */
+    private static final class Copy {
+        private float[] values;
+
+        /** Whether {@code parameter} differs from the copy, or there is none yet; if so the copy becomes it. */
+        boolean differs(FloatBuffer parameter) {
+            if (values != null && parameter.mismatch(FloatBuffer.wrap(values)) < 0) {
+                return false;
+            }
+            if (values == null) { // a parameter's length is fixed for the layer, and so for this op
+                values = new float[parameter.limit()];
+            }
+            parameter.get(0, values);
+            return true;
         }
     }
 }

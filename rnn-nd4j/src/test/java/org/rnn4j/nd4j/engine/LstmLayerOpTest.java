@@ -89,6 +89,30 @@ class LstmLayerOpTest {
         }
     }
 
+    /**
+     * The op's layouts are made from the parameters only when they differ from the copy they were made from: a
+     * parameter written in place between passes (here one element of each, in turn) must reach the next op pass.
+     */
+    @Test
+    void parametersWrittenInPlaceBetweenPassesReachTheOp() {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(4, 24, true);
+        Parameters p = parameters(spec, 8);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, p.zerosLike());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3, 4).subi(0.5);
+        List<INDArray> before = onOp(true, () -> inference(layer, x, null, null));
+        for (String name : new String[] {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}) {
+            INDArray parameter = p.get(name);
+            long last = parameter.length() - 1;
+            parameter.reshape(parameter.length()).putScalar(last, parameter.reshape(parameter.length())
+                    .getDouble(last) + 0.75);
+            List<INDArray> op = onOp(true, () -> inference(layer, x, null, null));
+            List<INDArray> java = onOp(false, () -> inference(layer, x, null, null));
+            assertClose(java, op, "after writing " + name);
+            assertTrue(op.get(0).sub(before.get(0)).amaxNumber().doubleValue() > 1e-3, name + " changed the outputs");
+            before = op;
+        }
+    }
+
     /** The op keeps no gates: a backward recomputes the trace, and its gradients are the Java kernels'. */
     @Test
     void backwardAfterAnOpPassGivesTheJavaGradients() {
