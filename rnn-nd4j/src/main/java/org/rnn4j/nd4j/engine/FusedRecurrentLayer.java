@@ -153,7 +153,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
                 b.c0.assign(order.sortBatch(initial.get(1)));
             }
         }
-        b.plan = plan(batch, keepsTrace, true, !training && order.full());
+        b.plan = plan(batch, keepsTrace, true, training, order.full());
         if (b.plan.layerOp()) {
             b.layerOp(spec.inputSize()).run(b, w("weight_ih"), w("weight_hh"), spec.bias() ? w("bias_ih") : null,
                     spec.bias() ? w("bias_hh") : null, partitions);
@@ -219,10 +219,12 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
      * the Vector API ({@link VectorSupport}) for float32 where the JVM has it; with {@code products} (every pass but a
      * stepper's) the recurrent products too, where the product kernel fits; an LSTM then joins each step into one
      * product; and a pass without trace of at least {@link JoinedLstmSteps#MIN_GROUP_ROWS} rows per partition splits
-     * its batch rows between the threads.
+     * its batch rows between the threads. An LSTM inference pass (not a stepper's) in float32 whose sequences all run
+     * every step runs on ND4J's {@code lstmLayer} op where {@link LstmLayerOp#chosen()}.
      */
-    PassPlan plan(long batch, boolean keepsTrace, boolean products, boolean layerOpFits) {
-        boolean layerOp = layerOpFits && lstm && hostKernels && dataType() == DataType.FLOAT && LstmLayerOp.chosen();
+    PassPlan plan(long batch, boolean keepsTrace, boolean products, boolean training, boolean everyStepFull) {
+        boolean layerOp = products && !training && everyStepFull && lstm && hostKernels
+                && dataType() == DataType.FLOAT && LstmLayerOp.chosen();
         boolean vectorSteps = hostKernels && dataType() == DataType.FLOAT && VectorSupport.enabled();
         boolean packedProducts = products && vectorSteps && VectorSupport.productKernelFits();
         boolean joinedSteps = packedProducts && lstm;
@@ -261,7 +263,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         FusedStepper(int batch) {
             b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru, 1);
             b.ensureStepBuffers();
-            b.plan = plan(batch, true, false, false); // a step's products are matrix-vector products on its own GEMMs
+            b.plan = plan(batch, true, false, false, true); // a step's products are matrix-vector products on its own GEMMs
         }
 
         @Override
@@ -383,7 +385,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         f.used = true;
         if (b.plan.layerOp()) { // the op kept no gates: recompute the pass with rnn4j's kernels, keeping its trace
-            b.plan = plan(batch, true, true, false);
+            b.plan = plan(batch, true, true, true, order.full());
             runJavaPass(b, order);
         }
         b.ensureBackward();

@@ -59,7 +59,8 @@ class JoinedLstmStepsTest {
                                 + ", lengths " + (l != null);
                         State only = layer.finalState(x, l, initial);
                         boolean rowGroups = partitions > 1 && batch >= JoinedLstmSteps.MIN_GROUP_ROWS * partitions;
-                        assertEquals(rowGroups, layer.plan(batch, false, true, false).rowGroups(), what + ": row groups");
+                        assertEquals(rowGroups, layer.plan(batch, false, true, false, false).rowGroups(),
+                                what + ": row groups");
                         State traced = layer.forward(x, l, initial, false).finalState();
                         State withoutVectors = SystemProperties.with(VectorSupport.PROPERTY, "false",
                                 () -> layer.finalState(x, l, initial));

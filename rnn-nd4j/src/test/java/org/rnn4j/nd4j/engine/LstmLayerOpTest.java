@@ -82,7 +82,7 @@ class LstmLayerOpTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 7, 6, 5).subi(0.5).muli(3);
         State initial = State.of(Nd4j.rand(DataType.FLOAT, 6, 70).subi(0.5), Nd4j.rand(DataType.FLOAT, 6, 70));
         for (State s : new State[] {null, initial}) {
-            assertTrue(onOp(true, () -> layer.plan(6, false, true, true).layerOp()), "the op is forced");
+            assertTrue(onOp(true, () -> layer.plan(6, false, true, false, true).layerOp()), "the op is forced");
             List<INDArray> op = onOp(true, () -> inference(layer, x, null, s));
             List<INDArray> java = onOp(false, () -> inference(layer, x, null, s));
             assertClose(java, op, "bias " + bias + ", initial state " + (s != null));
@@ -156,19 +156,23 @@ class LstmLayerOpTest {
         Parameters p = parameters(lstm, 7);
         FusedRecurrentLayer layer = new FusedRecurrentLayer(lstm, p, p.zerosLike());
         onOp(true, () -> {
-            assertTrue(layer.plan(4, false, true, true).layerOp());
-            assertFalse(layer.plan(4, true, true, false).layerOp(), "a padded batch or a training pass");
+            assertTrue(layer.plan(4, false, true, false, true).layerOp());
+            assertFalse(layer.plan(4, true, true, true, true).layerOp(), "a training pass");
+            assertFalse(layer.plan(4, false, true, false, false).layerOp(), "a padded batch");
+            assertFalse(layer.plan(1, true, false, false, true).layerOp(), "a stepper's pass");
             RecurrentCellSpec gru = CellKind.GRU.spec(3, 8, true);
             Parameters g = parameters(gru, 7);
-            assertFalse(new FusedRecurrentLayer(gru, g, g.zerosLike()).plan(4, false, true, true).layerOp(), "GRU");
+            assertFalse(new FusedRecurrentLayer(gru, g, g.zerosLike()).plan(4, false, true, false, true).layerOp(),
+                    "GRU");
             Parameters d = Parameters.zeros(lstm.layout(), DataType.DOUBLE);
-            assertFalse(new FusedRecurrentLayer(lstm, d, d.zerosLike()).plan(4, false, true, true).layerOp(),
+            assertFalse(new FusedRecurrentLayer(lstm, d, d.zerosLike()).plan(4, false, true, false, true).layerOp(),
                     "float64");
             return null;
         });
-        assertFalse(onOp(false, () -> layer.plan(4, false, true, true).layerOp()), "switched off");
+        assertFalse(onOp(false, () -> layer.plan(4, false, true, false, true).layerOp()), "switched off");
         assertEquals(HostReport.oneDnnAvx512Build(),
-                SystemProperties.with(LstmLayerOp.PROPERTY, "auto", () -> layer.plan(4, false, true, true).layerOp()),
+                SystemProperties.with(LstmLayerOp.PROPERTY, "auto",
+                        () -> layer.plan(4, false, true, false, true).layerOp()),
                 "auto: the op on ND4J's oneDNN AVX-512 build only");
     }
 
