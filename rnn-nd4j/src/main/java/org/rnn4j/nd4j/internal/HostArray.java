@@ -26,6 +26,13 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
     /** The system property that switches the host paths off ({@code false}). */
     public static final String PROPERTY = Checks.HOST_PATHS_PROPERTY;
 
+    /** The array whose memory this is, held so that ND4J cannot free the memory while this is in use. */
+    private final INDArray array;
+
+    private HostArray(INDArray array) {
+        this.array = array;
+    }
+
     /** Whether host paths can run here: the CPU backend, not switched off by {@value #PROPERTY}. */
     public static boolean available() {
         return Nd4j.getEnvironment().isCPU() && !"false".equals(System.getProperty(PROPERTY));
@@ -59,13 +66,6 @@ public abstract sealed class HostArray permits HostArray.Floats, HostArray.Doubl
         FloatBuffer floats = a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : null;
         return floats != null ? new Floats(a, floats.limit(end).position(base).slice())
                 : new Doubles(a, a.data().asNioDouble().limit(end).position(base).slice());
-    }
-
-    /** The array whose memory this is, held so that ND4J cannot free the memory while this is in use. */
-    private final INDArray array;
-
-    private HostArray(INDArray array) {
-        this.array = array;
     }
 
     /** The number of elements. */
