@@ -183,13 +183,14 @@ final class FusedProducts {
         if (b.partitions == 1) {
             return; // one partition multiplies by the whole W_hh
         }
+        int units = Math.toIntExact(b.partHidden);
         for (int q = 0; q < b.partitions; q++) {
-            PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]),
-                    spec.gates(), spec.hiddenSize(), Math.toIntExact(b.partHidden), q, p);
             if (b.plan.packedProducts()) {
-                b.packedBackwardWeights[q][p] = VectorProducts.packTransposed(
-                        b.host(p, b.backwardWeights[q][p]).floats(), 0, Math.toIntExact(b.partHidden),
-                        Math.toIntExact(spec.gates() * b.partHidden), b.packedBackwardWeights[q][p]);
+                b.packedBackwardWeights[q][p] = VectorProducts.packTransposedBlock(b.host(p, w("weight_hh")).floats(),
+                        spec.gates(), spec.hiddenSize(), units, q, p, b.packedBackwardWeights[q][p]);
+            } else {
+                PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]),
+                        spec.gates(), spec.hiddenSize(), units, q, p);
             }
         }
     }

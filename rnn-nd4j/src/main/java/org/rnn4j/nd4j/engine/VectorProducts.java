@@ -53,6 +53,30 @@ final class VectorProducts {
         return target;
     }
 
+    /**
+     * Packs {@link PartitionWeights#gatherTransposed}'s block of {@code W_hh} ({@code [G*H, H]} from element 0, the
+     * rows of partition q and the columns of partition p, transposed) as {@link #packTransposed} would pack it, but
+     * straight from {@code W_hh}: the block's row {@code j} is column {@code p*Hp + j} of {@code W_hh}, so a packed
+     * panel column is a run of {@link #PANEL} consecutive elements of one row of {@code W_hh}, one bulk copy each,
+     * where going through the transposed block writes it element by element at a stride.
+     */
+    static float[] packTransposedBlock(FloatBuffer weights, int gates, int hidden, int units, int q, int p,
+                                       float[] packed) {
+        int inner = gates * units;
+        float[] target = packedArray(units, inner, packed);
+        for (int k = 0; k < gates; k++) {
+            for (int u = 0; u < units; u++) {
+                int source = (k * hidden + q * units + u) * hidden + p * units;
+                int column = k * units + u;
+                for (int j = 0; j < units; j += PANEL) {
+                    weights.get(source + j, target, ((j / PANEL) * inner + column) * PANEL,
+                            Math.min(PANEL, units - j));
+                }
+            }
+        }
+        return target;
+    }
+
     /** An array for {@code rows × inner} packed weights: {@code packed} if it has the right length, else a new one. */
     static float[] packedArray(int rows, int inner, float[] packed) {
         int length = (rows + PANEL - 1) / PANEL * inner * PANEL;

@@ -118,20 +118,35 @@ class HostKernelTest {
         assertTrue(divisor.getMessage().contains("not divisible into 4"), divisor.getMessage());
     }
 
+    /**
+     * Partitions of more than one panel of the packed product kernel ({@link VectorProducts#PANEL} output columns),
+     * whose recurrent-gradient blocks are packed straight from {@code W_hh}: the smaller layers above fit one panel.
+     */
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"LSTM", "GRU"})
+    void partitionsOfSeveralPanelsAgree(CellKind kind) {
+        compare(kind, 2, true, true, 2 * (VectorProducts.PANEL + 5));
+    }
+
     private static void compare(CellKind kind, int partitions, boolean parallel, boolean bias) {
+        compare(kind, partitions, parallel, bias, 6);
+    }
+
+    private static void compare(CellKind kind, int partitions, boolean parallel, boolean bias, int hidden) {
         for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            RecurrentCellSpec spec = bias ? kind.spec(3, 6, true) : kind.withoutBias(3, 6);
+            RecurrentCellSpec spec = bias ? kind.spec(3, hidden, true) : kind.withoutBias(3, hidden);
             Parameters parameters = Parameters.zeros(spec.layout(), type);
             spec.initialize(parameters, new SplittableRandom(5));
             parameters.flat().addi(Nd4j.rand(type, parameters.flat().shape()).subi(0.5).muli(0.2)); // biases too
             Nd4j.getRandom().setSeed(11);
             INDArray x = Nd4j.rand(type, 7, 5, 3).subi(0.5).muli(2);
-            INDArray dOut = Nd4j.rand(type, 7, 5, 6).subi(0.5);
+            INDArray dOut = Nd4j.rand(type, 7, 5, hidden).subi(0.5);
             State initial = spec.stateArity() == 2
-                    ? State.of(Nd4j.rand(type, 5, 6).subi(0.5), Nd4j.rand(type, 5, 6).subi(0.5))
-                    : State.of(Nd4j.rand(type, 5, 6).subi(0.5));
+                    ? State.of(Nd4j.rand(type, 5, hidden).subi(0.5), Nd4j.rand(type, 5, hidden).subi(0.5))
+                    : State.of(Nd4j.rand(type, 5, hidden).subi(0.5));
             State dFinal = spec.stateArity() == 2
-                    ? State.of(Nd4j.rand(type, 5, 6), Nd4j.rand(type, 5, 6)) : State.of(Nd4j.rand(type, 5, 6));
+                    ? State.of(Nd4j.rand(type, 5, hidden), Nd4j.rand(type, 5, hidden))
+                    : State.of(Nd4j.rand(type, 5, hidden));
             int[] lengths = bias ? LENGTHS : null; // the runs without bias also cover unpadded batches
             Result host = run(spec, parameters, true, partitions, parallel, x, lengths, initial, dOut, dFinal);
             Result plain = run(spec, parameters, false, 1, true, x, lengths, initial, dOut, dFinal);

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnn4j.nd4j.internal.HostArray;
 
 /**
  * The packed product kernel gives the same bits at every vector width: each element equals the scalar sum
@@ -71,6 +75,38 @@ class VectorProductsTest {
                     first + second);
         }
         assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(parts));
+    }
+
+    /**
+     * A partition's transposed block of {@code W_hh}, packed straight from {@code W_hh}, equals the block gathered
+     * ({@link PartitionWeights#gatherTransposed}) and then packed: LSTM and GRU gate counts, units per partition below,
+     * at and past a panel, two and three partitions, every (q, p).
+     */
+    @Test
+    void backwardBlocksPackedFromTheWeightsEqualGatheringThenPacking() {
+        SplittableRandom random = new SplittableRandom(6);
+        for (int gates : new int[] {3, 4}) {
+            for (int units : new int[] {5, VectorProducts.PANEL, VectorProducts.PANEL + 7}) {
+                for (int partitions : new int[] {2, 3}) {
+                    int hidden = units * partitions;
+                    float[] weights = randoms(random, gates * hidden * hidden);
+                    HostArray source = HostArray.of(Nd4j.createFromArray(weights));
+                    for (int q = 0; q < partitions; q++) {
+                        for (int p = 0; p < partitions; p++) {
+                            INDArray block = Nd4j.create(DataType.FLOAT, units, (long) gates * units);
+                            PartitionWeights.gatherTransposed(source, HostArray.of(block), gates, hidden, units, q, p);
+                            float[] expected = VectorProducts.packTransposed(FloatBuffer.wrap(block.data().asFloat()),
+                                    0, units, gates * units, null);
+                            float[] direct = VectorProducts.packTransposedBlock(FloatBuffer.wrap(weights), gates,
+                                    hidden, units, q, p, null);
+                            assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(direct),
+                                    gates + " gates, " + units + " units, block (" + q + ", " + p + ") of "
+                                            + partitions);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static float[] randoms(SplittableRandom random, int n) {
