@@ -11,8 +11,9 @@ import org.rnn4j.nd4j.internal.HostArray;
  * equations as {@link LstmKernel}, {@link GruKernel} and {@link RnnKernel}, which stay the path for other backends
  * (CUDA) and are tested equal to these. Arithmetic is in double; the activation derivatives come from the activated
  * values, so {@code prepareBackward} has nothing to do. When a pass uses the Vector API ({@code plan.vectorSteps()}), the
- * LSTM and GRU forward steps run in float instead ({@code vectorForward}, beside the double forms and the backward),
- * their activations by {@link VectorKernels#sigmoidInPlace}.
+ * LSTM and GRU forward steps run in float instead ({@code vectorForward}, beside the double forms), their activations
+ * by {@link VectorKernels#sigmoidInPlace}; their backward steps then copy each row into Java arrays
+ * ({@code backwardOnArrays}), with the same double arithmetic.
  */
 final class HostKernels {
     private static final ThreadLocal<Scratch> VECTOR_ROWS = ThreadLocal.withInitial(Scratch::new);
@@ -24,6 +25,12 @@ final class HostKernels {
         float[] tanhCell = new float[0];
         float[] hidden = new float[0];
         float[] recurrent = new float[0];
+        float[] gateGradients = new float[0];
+        float[] cellGradient = new float[0];
+        float[] hiddenGradient = new float[0];
+        float[] previousCellGradient = new float[0];
+        float[] recurrentGradients = new float[0];
+        float[] previousHiddenGradient = new float[0];
 
         Scratch ensure(int units) {
             if (cell.length < units) {
@@ -32,6 +39,12 @@ final class HostKernels {
                 cell = new float[units];
                 tanhCell = new float[units];
                 hidden = new float[units];
+                gateGradients = new float[4 * units];
+                cellGradient = new float[units];
+                hiddenGradient = new float[units];
+                previousCellGradient = new float[units];
+                recurrentGradients = new float[3 * units];
+                previousHiddenGradient = new float[units];
             }
             return this;
         }
@@ -218,6 +231,13 @@ final class HostKernels {
             int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
+            if (b.plan.vectorSteps()) {
+                backwardOnArrays(gates.floats(), dGates.floats(), row(b, t, 0, 4L * units), tanhC.floats(),
+                        dh.floats(), row(b, t, 0, units), dc.floats(), row(b, t, 0, hidden) + first,
+                        previousC.floats(), previousDc.floats(), previousRow(b, t, 0, hidden) + first, hidden,
+                        Math.toIntExact(n), units);
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 int g0 = row(b, t, k, 4L * units);
                 int a0 = row(b, t, k, units);
@@ -238,6 +258,53 @@ final class HostKernels {
                     dGates.set(g0 + 3 * units + j, dhv * tc * (o - o * o));
                     previousDc.set(p0 + j, dcv * f);
                 }
+            }
+        }
+
+        /**
+         * The LSTM backward step of {@code rows} rows of float32 buffers of one partition: {@link #backward}'s
+         * equations in the same double arithmetic, so the same bits, on each row copied into Java arrays (bulk copies
+         * and plain array loops instead of an indexed buffer access per element): row k's activated gates
+         * {@code [i f g o]} are read and their gradients written at {@code gatesFrom + 4·units·k}, {@code tanh(c_t)}
+         * and {@code dL/dh_t} at {@code rowFrom + units·k}; {@code dL/dc_t} is read and updated at
+         * {@code stateFrom + stride·k}, {@code c_{t-1}} read and {@code dL/dc_{t-1}} written at
+         * {@code previousFrom + stride·k} ({@code previousDc} may be {@code dc}: step t - 1's rows).
+         */
+        static void backwardOnArrays(FloatBuffer gates, FloatBuffer dGates, int gatesFrom, FloatBuffer tanhC,
+                                   FloatBuffer dh, int rowFrom, FloatBuffer dc, int stateFrom, FloatBuffer previousC,
+                                   FloatBuffer previousDc, int previousFrom, int stride, int rows, int units) {
+            Scratch s = VECTOR_ROWS.get().ensure(units);
+            float[] g = s.gates;
+            float[] dg = s.gateGradients;
+            float[] tc = s.tanhCell;
+            float[] dhv = s.hiddenGradient;
+            float[] dcv = s.cellGradient;
+            float[] pc = s.cell;
+            float[] pdc = s.previousCellGradient;
+            for (int k = 0; k < rows; k++) {
+                gates.get(gatesFrom + 4 * units * k, g, 0, 4 * units);
+                tanhC.get(rowFrom + units * k, tc, 0, units);
+                dh.get(rowFrom + units * k, dhv, 0, units);
+                dc.get(stateFrom + stride * k, dcv, 0, units);
+                previousC.get(previousFrom + stride * k, pc, 0, units);
+                for (int j = 0; j < units; j++) {
+                    double i = g[j];
+                    double f = g[units + j];
+                    double gg = g[2 * units + j];
+                    double o = g[3 * units + j];
+                    double tanh = tc[j];
+                    double dhj = dhv[j];
+                    double d = dcv[j] + dhj * o * (1 - tanh * tanh);
+                    dcv[j] = (float) d;
+                    dg[j] = (float) (d * gg * (i - i * i));
+                    dg[units + j] = (float) (d * pc[j] * (f - f * f));
+                    dg[2 * units + j] = (float) (d * i * (1 - gg * gg));
+                    dg[3 * units + j] = (float) (dhj * tanh * (o - o * o));
+                    pdc[j] = (float) (d * f);
+                }
+                dc.put(stateFrom + stride * k, dcv, 0, units);
+                dGates.put(gatesFrom + 4 * units * k, dg, 0, 4 * units);
+                previousDc.put(previousFrom + stride * k, pdc, 0, units);
             }
         }
     }
@@ -329,6 +396,13 @@ final class HostKernels {
             int units = Math.toIntExact(b.partHidden);
             int hidden = Math.toIntExact(b.hidden);
             int first = firstUnit(b, p);
+            if (b.plan.vectorSteps()) {
+                backwardOnArrays(gates.floats(), hproj.floats(), dGates.floats(), dHproj.floats(),
+                        row(b, t, 0, 3L * units), dh.floats(), row(b, t, 0, units), previousDh.floats(),
+                        previousRow(b, t, 0, units), previousH.floats(), previousRow(b, t, 0, hidden) + first, hidden,
+                        Math.toIntExact(n), units);
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 int g0 = row(b, t, k, 3L * units);
                 int a0 = row(b, t, k, units);
@@ -351,6 +425,55 @@ final class HostKernels {
                     dHproj.set(g0 + 2 * units + j, dn * r);
                     previousDh.set(d0 + j, previousDh.get(d0 + j) + dhv * z);
                 }
+            }
+        }
+
+        /**
+         * The GRU backward step of {@code rows} rows of float32 buffers of one partition: {@link #backward}'s
+         * equations in the same double arithmetic, so the same bits, on each row copied into Java arrays: row k's
+         * activated gates {@code [r z n]}
+         * and recurrent projections are read, and both gradients written, at {@code gatesFrom + 3·units·k};
+         * {@code dL/dh_t} is read at {@code rowFrom + units·k} and {@code dL/dh_{t-1}} accumulated at
+         * {@code previousRowFrom + units·k} ({@code previousDh} may be {@code dh}: step t - 1's rows); {@code h_{t-1}}
+         * is read at {@code previousFrom + stride·k}.
+         */
+        static void backwardOnArrays(FloatBuffer gates, FloatBuffer hproj, FloatBuffer dGates, FloatBuffer dHproj,
+                                   int gatesFrom, FloatBuffer dh, int rowFrom, FloatBuffer previousDh,
+                                   int previousRowFrom, FloatBuffer previousH, int previousFrom, int stride, int rows,
+                                   int units) {
+            Scratch s = VECTOR_ROWS.get().ensure(units);
+            float[] g = s.gates;
+            float[] hp = s.recurrent;
+            float[] dg = s.gateGradients;
+            float[] dhp = s.recurrentGradients;
+            float[] dhv = s.hiddenGradient;
+            float[] pdh = s.previousHiddenGradient;
+            float[] ph = s.hidden;
+            for (int k = 0; k < rows; k++) {
+                gates.get(gatesFrom + 3 * units * k, g, 0, 3 * units);
+                hproj.get(gatesFrom + 3 * units * k + 2 * units, hp, 0, units);
+                dh.get(rowFrom + units * k, dhv, 0, units);
+                previousDh.get(previousRowFrom + units * k, pdh, 0, units);
+                previousH.get(previousFrom + stride * k, ph, 0, units);
+                for (int j = 0; j < units; j++) {
+                    double r = g[j];
+                    double z = g[units + j];
+                    double nGate = g[2 * units + j];
+                    double dv = dhv[j];
+                    double dn = dv * (1 - z) * (1 - nGate * nGate);
+                    double dz = (ph[j] - nGate) * dv * (z - z * z);
+                    double dr = dn * hp[j] * (r - r * r);
+                    dg[j] = (float) dr;
+                    dg[units + j] = (float) dz;
+                    dg[2 * units + j] = (float) dn;
+                    dhp[j] = (float) dr;
+                    dhp[units + j] = (float) dz;
+                    dhp[2 * units + j] = (float) (dn * r);
+                    pdh[j] = (float) (pdh[j] + dv * z);
+                }
+                dGates.put(gatesFrom + 3 * units * k, dg, 0, 3 * units);
+                dHproj.put(gatesFrom + 3 * units * k, dhp, 0, 3 * units);
+                previousDh.put(previousRowFrom + units * k, pdh, 0, units);
             }
         }
     }
