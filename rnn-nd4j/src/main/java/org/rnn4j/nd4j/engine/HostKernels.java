@@ -271,8 +271,9 @@ final class HostKernels {
          * {@code previousFrom + stride·k} ({@code previousDc} may be {@code dc}: step t - 1's rows).
          */
         static void backwardOnArrays(FloatBuffer gates, FloatBuffer dGates, int gatesFrom, FloatBuffer tanhC,
-                                   FloatBuffer dh, int rowFrom, FloatBuffer dc, int stateFrom, FloatBuffer previousC,
-                                   FloatBuffer previousDc, int previousFrom, int stride, int rows, int units) {
+                                     FloatBuffer dh, int rowFrom, FloatBuffer dc, int stateFrom,
+                                     FloatBuffer previousC, FloatBuffer previousDc, int previousFrom, int stride,
+                                     int rows, int units) {
             Scratch s = VECTOR_ROWS.get().ensure(units);
             float[] g = s.gates;
             float[] dg = s.gateGradients;
@@ -431,16 +432,16 @@ final class HostKernels {
         /**
          * The GRU backward step of {@code rows} rows of float32 buffers of one partition: {@link #backward}'s
          * equations in the same double arithmetic, so the same bits, on each row copied into Java arrays: row k's
-         * activated gates {@code [r z n]}
-         * and recurrent projections are read, and both gradients written, at {@code gatesFrom + 3·units·k};
+         * activated gates {@code [r z n]} and recurrent projections are read, and both gradients written, at
+         * {@code gatesFrom + 3·units·k};
          * {@code dL/dh_t} is read at {@code rowFrom + units·k} and {@code dL/dh_{t-1}} accumulated at
          * {@code previousRowFrom + units·k} ({@code previousDh} may be {@code dh}: step t - 1's rows); {@code h_{t-1}}
          * is read at {@code previousFrom + stride·k}.
          */
         static void backwardOnArrays(FloatBuffer gates, FloatBuffer hproj, FloatBuffer dGates, FloatBuffer dHproj,
-                                   int gatesFrom, FloatBuffer dh, int rowFrom, FloatBuffer previousDh,
-                                   int previousRowFrom, FloatBuffer previousH, int previousFrom, int stride, int rows,
-                                   int units) {
+                                     int gatesFrom, FloatBuffer dh, int rowFrom, FloatBuffer previousDh,
+                                     int previousRowFrom, FloatBuffer previousH, int previousFrom, int stride,
+                                     int rows, int units) {
             Scratch s = VECTOR_ROWS.get().ensure(units);
             float[] g = s.gates;
             float[] hp = s.recurrent;
