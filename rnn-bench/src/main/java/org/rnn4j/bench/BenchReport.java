@@ -248,7 +248,6 @@ public final class BenchReport implements Callable<Integer> {
         if (threads.length < 2) {
             return;
         }
-        b.append("Each at its best thread setting of this run: ");
         java.util.List<String> parts = new java.util.ArrayList<>();
         for (String config : new String[] {"A", "B"}) {
             String[] lstm = best(m, method + "|" + config + "|rnn4j-lstm|");
@@ -263,7 +262,9 @@ public final class BenchReport implements Callable<Integer> {
                     ratio(Double.valueOf(dl4j[0]), Double.valueOf(lstm[0])),
                     gru == null ? "-" : ratio(Double.valueOf(dl4j[0]), Double.valueOf(gru[0]))));
         }
-        b.append(String.join("; ", parts)).append(".\n\n");
+        if (!parts.isEmpty()) {
+            b.append("Each at its best thread setting of this run: ").append(String.join("; ", parts)).append(".\n\n");
+        }
     }
 
     /** {fastest median, its thread setting} over the thread settings of this run, or null. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,24 +16,25 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  */
 public final class MultiplyAddPeak {
-    private static final VectorSpecies<Float> SPECIES = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int ACCUMULATORS = 12;
     private static final long ITERATIONS = 200_000_000L;
+    /** Where every loop's result goes, so that the JIT cannot drop a loop whose result nothing reads. */
+    private static volatile float sink;
 
     private MultiplyAddPeak() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        loop(1_000_000); // compiled before the timed rounds
-        loop(1_000_000);
+        sink = loop(1_000_000); // compiled before the timed rounds
+        sink = loop(1_000_000);
         for (String arg : args.length == 0 ? new String[] {"1"} : args) {
             int threads = Integer.parseInt(arg);
             for (int round = 0; round < 3; round++) {
                 List<Thread> running = new ArrayList<>();
                 long start = System.nanoTime();
                 for (int t = 0; t < threads; t++) {
-                    Thread thread = new Thread(() -> loop(ITERATIONS));
+                    Thread thread = new Thread(() -> sink = loop(ITERATIONS));
                     thread.start();
                     running.add(thread);
                 }

@@ -263,7 +263,8 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         FusedStepper(int batch) {
             b = new FusedBuffers(dataType(), 1, batch, spec.hiddenSize(), spec.gates(), lstm, gru, 1);
             b.ensureStepBuffers();
-            b.plan = plan(batch, true, false, false, true); // a step's products are matrix-vector products on its own GEMMs
+            // a step's products are matrix-vector products on its own GEMMs, and a step is never the lstmLayer op
+            b.plan = plan(batch, true, false, false, true);
         }
 
         @Override

@@ -161,17 +161,17 @@ final class LstmLayerOp {
      * transpose): the op's layouts are made again only when a parameter changed, however it was written.
      */
     private static final class Copy {
-        private float[] values;
+        private FloatBuffer values;
 
         /** Whether {@code parameter} differs from the copy, or there is none yet; if so the copy becomes it. */
         boolean differs(FloatBuffer parameter) {
-            if (values != null && parameter.mismatch(FloatBuffer.wrap(values)) < 0) {
+            if (values != null && parameter.mismatch(values) < 0) {
                 return false;
             }
             if (values == null) { // a parameter's length is fixed for the layer, and so for this op
-                values = new float[parameter.limit()];
+                values = FloatBuffer.allocate(parameter.limit());
             }
-            parameter.get(0, values);
+            values.put(0, parameter, 0, parameter.limit());
             return true;
         }
     }
