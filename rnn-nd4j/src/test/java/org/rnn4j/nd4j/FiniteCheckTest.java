@@ -49,4 +49,34 @@ class FiniteCheckTest {
             }
         });
     }
+
+    /**
+     * The host scan works in chunks of a few thousand values: a bad value at each chunk's edges and at the end of an
+     * array of several chunks is found, and the extreme finite values (largest, smallest normal and subnormal, minus
+     * zero) pass, in float32 and float64, on both paths.
+     */
+    @Test
+    void valuesAtEveryChunkEdgeAndTheExtremeFiniteOnesAreJudgedRight() {
+        bothPaths(() -> {
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                boolean floats = type == DataType.FLOAT;
+                double[] extremes = floats
+                        ? new double[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_NORMAL, Float.MIN_VALUE, -0.0}
+                        : new double[] {Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_NORMAL, Double.MIN_VALUE, -0.0};
+                INDArray values = Nd4j.rand(type, 5001);
+                for (int i = 0; i < values.length(); i++) {
+                    values.putScalar(i, extremes[i % extremes.length]);
+                }
+                assertSame(values, Checks.finite(values, "extremes"), type.toString());
+                for (int position : new int[] {0, 1, 1023, 1024, 2047, 2048, 2049, 4095, 4096, 4097, 5000}) {
+                    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                        INDArray copy = values.dup();
+                        copy.putScalar(position, bad);
+                        assertThrows(IllegalArgumentException.class, () -> Checks.finite(copy, "x"),
+                                type + ": " + bad + " at " + position);
+                    }
+                }
+            }
+        });
+    }
 }
