@@ -52,8 +52,8 @@ public final class InferenceBesideTheOp {
             if (round < 0) {
                 continue; // warm-up
             }
-            opMedians[round] = median(opFirst ? first : second);
-            rnn4jMedians[round] = median(opFirst ? second : first);
+            opMedians[round] = PlainLoop.medianOf(opFirst ? first : second);
+            rnn4jMedians[round] = PlainLoop.medianOf(opFirst ? second : first);
             ratios[round] = opMedians[round] / rnn4jMedians[round];
             System.out.printf(Locale.ROOT, "round %d: rnn4j %.3f ms, op %.3f ms, op/rnn4j %.2f%n", round + 1,
                     rnn4jMedians[round], opMedians[round], ratios[round]);
@@ -63,13 +63,8 @@ public final class InferenceBesideTheOp {
         }
         System.out.printf(Locale.ROOT, "config %s, %d threads, %d rounds of %d passes: rnn4j_ms=%.3f op_ms=%.3f "
                         + "op_over_rnn4j=%.2f (median of the rounds' ratios; range %.2f-%.2f)%n", op.config,
-                op.threads, rounds, passes, median(rnn4jMedians), median(opMedians), median(ratios),
-                Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow());
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return PlainLoop.median(sorted);
+                op.threads, rounds, passes, PlainLoop.medianOf(rnn4jMedians), PlainLoop.medianOf(opMedians),
+                PlainLoop.medianOf(ratios), Arrays.stream(ratios).min().orElseThrow(),
+                Arrays.stream(ratios).max().orElseThrow());
     }
 }

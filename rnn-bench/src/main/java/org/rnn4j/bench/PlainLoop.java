@@ -59,6 +59,13 @@ public final class PlainLoop {
                 sorted[0], sorted[sorted.length - 1], passes);
     }
 
+    /** The median of values in any order (left as they are). */
+    static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return median(sorted);
+    }
+
     static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

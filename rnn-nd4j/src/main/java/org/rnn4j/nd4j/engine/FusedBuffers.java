@@ -371,14 +371,24 @@ final class FusedBuffers {
     }
 
     /** The {@link LstmLayerOp} on these buffers, made at the first pass that runs it. */
-    LstmLayerOp layerOp(long inputSize) {
+    LstmLayerOp layerOp(INDArray input, INDArray weightIh, INDArray weightHh) {
         if (layerOp == null) {
-            layerOp = new LstmLayerOp(this, inputSize);
+            layerOp = new LstmLayerOp(this, input, weightIh, weightHh);
         }
         return layerOp;
     }
 
     private LstmLayerOp layerOp;
+
+    /** {@code [T, B, I]}: {@link #x}, the copy of the input, as a sequence; one view for every pass. */
+    INDArray inputSequence() {
+        if (inputSequence == null) {
+            inputSequence = x.reshape('c', steps, batch, x.size(1));
+        }
+        return inputSequence;
+    }
+
+    private INDArray inputSequence;
 
     /** {@code [T, B, H]}: the outputs {@code h} as the layer returns them (sorted order), one view for every pass. */
     INDArray outputs() {

@@ -146,16 +146,22 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         long hidden = spec.hiddenSize();
 
         FusedBuffers b = buffers(training, steps, batch);
-        b.copyInput(input, order, hostKernels);
+        b.plan = plan(batch, keepsTrace, true, training, order.full());
+        // the op reads the caller's input where nothing after the pass reads the layer's copy of it (a backward's
+        // recomputation does)
+        boolean opReadsInput = b.plan.layerOp() && !keepsTrace && order.identity();
+        if (!opReadsInput) {
+            b.copyInput(input, order, hostKernels);
+        }
         if (initial != null) {
             b.h0.assign(order.sortBatch(initial.hidden()));
             if (lstm) {
                 b.c0.assign(order.sortBatch(initial.get(1)));
             }
         }
-        b.plan = plan(batch, keepsTrace, true, training, order.full());
         if (b.plan.layerOp()) {
-            b.layerOp(spec.inputSize()).run(b, w("weight_ih"), w("weight_hh"), spec.bias() ? w("bias_ih") : null,
+            INDArray opInput = opReadsInput ? Inputs.contiguous(input) : b.inputSequence();
+            b.layerOp(opInput, w("weight_ih"), w("weight_hh")).run(b, opInput, spec.bias() ? w("bias_ih") : null,
                     spec.bias() ? w("bias_hh") : null, partitions);
         } else {
             runJavaPass(b, order);

@@ -21,10 +21,12 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
  * them), so only passes whose sequences all run every step use it.
  *
  * <p>The op computes {@code x·Wx + h·Wr + b} with {@code Wx = W_ihᵀ} ({@code [I, 4H]}), {@code Wr = W_hhᵀ}
- * ({@code [H, 4H]}) and {@code b = b_ih + b_hh}, gates in the parameters' order (i f g o): they are copied into
- * these layouts in Java ({@link #transpose}) whenever a parameter differs from the copy of it the layouts were made
- * from, which a pass checks every time (an optimizer step, or a user, changes the weights in place; nothing in the
- * API announces it).
+ * ({@code [H, 4H]}) and {@code b = b_ih + b_hh}, gates in the parameters' order (i f g o). It is given the
+ * transposed views of the layer's own weights, not copies: oneDNN reorders the weights into its own blocked layout
+ * at every call whatever layout it is given, and reads a transposed view as fast as a transposed copy
+ * (docs/cpu-engine.md), so a pass always sees the weights as they are now, however they were last written (an
+ * optimizer step, a checkpoint load, a user's own write), with nothing to copy or compare. The bias sum is made
+ * again every pass ({@code 8H} floats).
  * It writes every step's {@code h} into the pass's {@code h} buffer and the last {@code c}, which goes to the last
  * step's rows of {@code c}, where the trace reads the final state. It keeps no gates, so a backward after such a pass
  * first recomputes the trace with the Java kernels ({@code FusedRecurrentLayer}).
@@ -37,37 +39,25 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
 final class LstmLayerOp {
     /** {@code auto} (the default: the op on ND4J's oneDNN AVX-512 build), {@code true} (always) or {@code false}. */
     static final String PROPERTY = "rnn4j.lstmLayerOp";
-    /** Source rows per tile of {@link #transpose}. */
-    private static final int TILE = 32;
+    private static final int INPUT = 0;
 
-    private final INDArray inputWeights;
-    private final INDArray recurrentWeights;
     private final INDArray bias;
-    /** The op's last h, unread (the trace reads it from {@code h}): its oneDNN form returns both last states or none. */
+    /** The op's last h, unread (the trace reads it from {@code h}): its oneDNN form gives both last states or none. */
     private final INDArray lastHidden;
     private final INDArray lastCell;
     private final DynamicCustomOp op;
-    /** The parameters as the op's layouts were last made from them. */
-    private final Copy inputWeightsFrom = new Copy();
-    private final Copy recurrentWeightsFrom = new Copy();
-    private final Copy inputBiasFrom = new Copy();
-    private final Copy recurrentBiasFrom = new Copy();
-    private float[] rowTile = new float[0];
-    private float[] columnTile = new float[0];
 
-    LstmLayerOp(FusedBuffers b, long inputSize) {
+    /** The layer's weights: views of its parameters, fixed for its life (written in place, never replaced). */
+    LstmLayerOp(FusedBuffers b, INDArray input, INDArray weightIh, INDArray weightHh) {
         long hidden = b.hidden;
         // outside any workspace, as the pass's other buffers: predictVectors runs its passes in one that it reuses
         DataType type = b.h.dataType();
-        inputWeights = Buffers.persistent(type, false, 'c', inputSize, 4 * hidden);
-        recurrentWeights = Buffers.persistent(type, false, 'c', hidden, 4 * hidden);
         bias = Buffers.persistent(type, true, 'c', 4 * hidden);
         lastHidden = Buffers.persistent(type, false, 'c', b.batch, hidden);
         lastCell = Buffers.persistent(type, false, 'c', b.batch, hidden);
         // built through the builder: new LSTMLayer(...) refuses null optional inputs in ND4J 1.0.0-M2.1
         op = DynamicCustomOp.builder("lstmLayer")
-                .addInputs(b.x.reshape('c', b.steps, b.batch, inputSize), inputWeights, recurrentWeights, bias,
-                        b.h0, b.c0)
+                .addInputs(input, weightIh.transpose(), weightHh.transpose(), bias, b.h0, b.c0)
                 .addIntegerArguments(LSTMDataFormat.TNS.ordinal(), LSTMDirectionMode.FWD.ordinal(),
                         LSTMActivations.SIGMOID.ordinal(), LSTMActivations.TANH.ordinal(),
                         LSTMActivations.TANH.ordinal()) // gate, output and cell activations
@@ -98,26 +88,18 @@ final class LstmLayerOp {
         }
     }
 
-    /** The pass: {@code b.x}, {@code b.h0} and {@code b.c0} hold its input and initial state. */
-    void run(FusedBuffers b, INDArray weightIh, INDArray weightHh, INDArray biasIh, INDArray biasHh, int threads) {
-        FloatBuffer ih = b.host(weightIh).floats();
-        if (inputWeightsFrom.differs(ih)) {
-            transpose(ih, Math.toIntExact(weightIh.size(0)), Math.toIntExact(weightIh.size(1)),
-                    b.host(inputWeights).floats());
-        }
-        FloatBuffer hh = b.host(weightHh).floats();
-        if (recurrentWeightsFrom.differs(hh)) {
-            transpose(hh, Math.toIntExact(weightHh.size(0)), Math.toIntExact(weightHh.size(1)),
-                    b.host(recurrentWeights).floats());
-        }
+    /**
+     * The pass over {@code input} ({@code [T, B, I]}, c order, in the batch order of {@code b}), from the initial
+     * state in {@code b.h0} and {@code b.c0}.
+     */
+    void run(FusedBuffers b, INDArray input, INDArray biasIh, INDArray biasHh, int threads) {
+        op.setInputArgument(INPUT, input);
         if (biasIh != null) {
             FloatBuffer bi = b.host(biasIh).floats();
             FloatBuffer bh = b.host(biasHh).floats();
-            if (inputBiasFrom.differs(bi) | recurrentBiasFrom.differs(bh)) { // both: each keeps its copy current
-                FloatBuffer sum = b.host(bias).floats();
-                for (int i = 0; i < sum.limit(); i++) {
-                    sum.put(i, bi.get(i) + bh.get(i));
-                }
+            FloatBuffer sum = b.host(bias).floats();
+            for (int i = 0; i < sum.limit(); i++) {
+                sum.put(i, bi.get(i) + bh.get(i));
             }
         }
         PartitionRunner.withWorkers(threads, granted -> {
@@ -130,49 +112,5 @@ final class LstmLayerOp {
             }
         });
         b.rows(b.c, b.steps - 1, b.batch).assign(lastCell);
-    }
-
-    /**
-     * {@code target = sourceᵀ} for a {@code rows × columns} c-order source, in Java on the host memory, 32 source rows
-     * at a time (two scratch arrays of {@code 32 × columns}): ND4J's {@code assign} of a transposed view walks the
-     * strided elements one by one.
-     */
-    private void transpose(FloatBuffer source, int rows, int columns, FloatBuffer target) {
-        if (rowTile.length < TILE * columns) {
-            rowTile = new float[TILE * columns];
-            columnTile = new float[TILE * columns];
-        }
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            int m = Math.min(TILE, rows - r0);
-            source.get(r0 * columns, rowTile, 0, m * columns);
-            for (int c = 0; c < columns; c++) {
-                for (int k = 0; k < m; k++) {
-                    columnTile[c * m + k] = rowTile[k * columns + c];
-                }
-            }
-            for (int c = 0; c < columns; c++) {
-                target.put(c * rows + r0, columnTile, c * m, m);
-            }
-        }
-    }
-
-    /**
-     * A copy of one parameter, against which each pass compares it (one vectorised pass over both, a fraction of a
-     * transpose): the op's layouts are made again only when a parameter changed, however it was written.
-     */
-    private static final class Copy {
-        private FloatBuffer values;
-
-        /** Whether {@code parameter} differs from the copy, or there is none yet; if so the copy becomes it. */
-        boolean differs(FloatBuffer parameter) {
-            if (values != null && parameter.mismatch(values) < 0) {
-                return false;
-            }
-            if (values == null) { // a parameter's length is fixed for the layer, and so for this op
-                values = FloatBuffer.allocate(parameter.limit());
-            }
-            values.put(0, parameter, 0, parameter.limit());
-            return true;
-        }
     }
 }

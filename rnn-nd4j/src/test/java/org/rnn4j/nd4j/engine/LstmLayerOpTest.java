@@ -90,8 +90,8 @@ class LstmLayerOpTest {
     }
 
     /**
-     * The op's layouts are made from the parameters only when they differ from the copy they were made from: a
-     * parameter written in place between passes (here one element of each, in turn) must reach the next op pass.
+     * The op reads views of the parameters, and the bias sum is made every pass: a parameter written in place between
+     * passes (here one element of each, in turn) must reach the next op pass.
      */
     @Test
     void parametersWrittenInPlaceBetweenPassesReachTheOp() {
@@ -110,6 +110,29 @@ class LstmLayerOpTest {
             assertClose(java, op, "after writing " + name);
             assertTrue(op.get(0).sub(before.get(0)).amaxNumber().doubleValue() > 1e-3, name + " changed the outputs");
             before = op;
+        }
+    }
+
+    /**
+     * A final-state pass on the op reads the caller's input itself, not the layer's copy of an earlier input: after a
+     * pass that copied one input, passes over others (a view at an offset into a larger array, a permuted view) give
+     * the Java kernels' final states of their own input.
+     */
+    @Test
+    void finalStatePassesReadTheirOwnInput() {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(4, 40, true);
+        Parameters p = parameters(spec, 6);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, p.zerosLike());
+        INDArray first = Nd4j.rand(DataType.FLOAT, 5, 3, 4).subi(0.5);
+        INDArray larger = Nd4j.rand(DataType.FLOAT, 7, 3, 4).subi(0.5);
+        INDArray atAnOffset = larger.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 7));
+        INDArray permuted = Nd4j.rand(DataType.FLOAT, 3, 5, 4).subi(0.5).permute(1, 0, 2);
+        onOp(true, () -> layer.forward(first, null, null, false));
+        for (INDArray x : new INDArray[] {larger.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5)).dup(),
+                atAnOffset, permuted}) {
+            State op = onOp(true, () -> layer.finalState(x, null, null));
+            State java = onOp(false, () -> layer.finalState(x, null, null));
+            assertClose(List.of(java.get(0), java.get(1)), List.of(op.get(0), op.get(1)), "final state");
         }
     }
 
