@@ -13,7 +13,8 @@ import org.rnn4j.nd4j.internal.HostArray;
  * values, so {@code prepareBackward} has nothing to do. When a pass uses the Vector API ({@code plan.vectorSteps()}), the
  * LSTM and GRU forward steps run in float instead ({@code vectorForward}, beside the double forms), their activations
  * by {@link VectorKernels#sigmoidInPlace}; their backward steps then copy each row into Java arrays
- * ({@code backwardOnArrays}), with the same double arithmetic.
+ * ({@code backwardOnArrays}) and compute in float too, in loops the JIT vectorises: float32 gradients, as
+ * PyTorch's and DL4J's float32 backward.
  */
 final class HostKernels {
     private static final ThreadLocal<Scratch> VECTOR_ROWS = ThreadLocal.withInitial(Scratch::new);
@@ -263,8 +264,8 @@ final class HostKernels {
 
         /**
          * The LSTM backward step of {@code rows} rows of float32 buffers of one partition: {@link #backward}'s
-         * equations in the same double arithmetic, so the same bits, on each row copied into Java arrays (bulk copies
-         * and plain array loops instead of an indexed buffer access per element): row k's activated gates
+         * equations in float arithmetic, on each row copied into Java arrays (bulk copies and plain array loops,
+         * which the JIT vectorises, instead of an indexed buffer access per element): row k's activated gates
          * {@code [i f g o]} are read and their gradients written at {@code gatesFrom + 4·units·k}, {@code tanh(c_t)}
          * and {@code dL/dh_t} at {@code rowFrom + units·k}; {@code dL/dc_t} is read and updated at
          * {@code stateFrom + stride·k}, {@code c_{t-1}} read and {@code dL/dc_{t-1}} written at
@@ -289,19 +290,19 @@ final class HostKernels {
                 dc.get(stateFrom + stride * k, dcv, 0, units);
                 previousC.get(previousFrom + stride * k, pc, 0, units);
                 for (int j = 0; j < units; j++) {
-                    double i = g[j];
-                    double f = g[units + j];
-                    double gg = g[2 * units + j];
-                    double o = g[3 * units + j];
-                    double tanh = tc[j];
-                    double dhj = dhv[j];
-                    double d = dcv[j] + dhj * o * (1 - tanh * tanh);
-                    dcv[j] = (float) d;
-                    dg[j] = (float) (d * gg * (i - i * i));
-                    dg[units + j] = (float) (d * pc[j] * (f - f * f));
-                    dg[2 * units + j] = (float) (d * i * (1 - gg * gg));
-                    dg[3 * units + j] = (float) (dhj * tanh * (o - o * o));
-                    pdc[j] = (float) (d * f);
+                    float i = g[j];
+                    float f = g[units + j];
+                    float gg = g[2 * units + j];
+                    float o = g[3 * units + j];
+                    float tanh = tc[j];
+                    float dhj = dhv[j];
+                    float d = dcv[j] + dhj * o * (1 - tanh * tanh);
+                    dcv[j] = d;
+                    dg[j] = d * gg * (i - i * i);
+                    dg[units + j] = d * pc[j] * (f - f * f);
+                    dg[2 * units + j] = d * i * (1 - gg * gg);
+                    dg[3 * units + j] = dhj * tanh * (o - o * o);
+                    pdc[j] = d * f;
                 }
                 dc.put(stateFrom + stride * k, dcv, 0, units);
                 dGates.put(gatesFrom + 4 * units * k, dg, 0, 4 * units);
@@ -431,7 +432,7 @@ final class HostKernels {
 
         /**
          * The GRU backward step of {@code rows} rows of float32 buffers of one partition: {@link #backward}'s
-         * equations in the same double arithmetic, so the same bits, on each row copied into Java arrays: row k's
+         * equations in float arithmetic, on each row copied into Java arrays: row k's
          * activated gates {@code [r z n]} and recurrent projections are read, and both gradients written, at
          * {@code gatesFrom + 3·units·k};
          * {@code dL/dh_t} is read at {@code rowFrom + units·k} and {@code dL/dh_{t-1}} accumulated at
@@ -457,20 +458,20 @@ final class HostKernels {
                 previousDh.get(previousRowFrom + units * k, pdh, 0, units);
                 previousH.get(previousFrom + stride * k, ph, 0, units);
                 for (int j = 0; j < units; j++) {
-                    double r = g[j];
-                    double z = g[units + j];
-                    double nGate = g[2 * units + j];
-                    double dv = dhv[j];
-                    double dn = dv * (1 - z) * (1 - nGate * nGate);
-                    double dz = (ph[j] - nGate) * dv * (z - z * z);
-                    double dr = dn * hp[j] * (r - r * r);
-                    dg[j] = (float) dr;
-                    dg[units + j] = (float) dz;
-                    dg[2 * units + j] = (float) dn;
-                    dhp[j] = (float) dr;
-                    dhp[units + j] = (float) dz;
-                    dhp[2 * units + j] = (float) (dn * r);
-                    pdh[j] = (float) (pdh[j] + dv * z);
+                    float r = g[j];
+                    float z = g[units + j];
+                    float nGate = g[2 * units + j];
+                    float dv = dhv[j];
+                    float dn = dv * (1 - z) * (1 - nGate * nGate);
+                    float dz = (ph[j] - nGate) * dv * (z - z * z);
+                    float dr = dn * hp[j] * (r - r * r);
+                    dg[j] = dr;
+                    dg[units + j] = dz;
+                    dg[2 * units + j] = dn;
+                    dhp[j] = dr;
+                    dhp[units + j] = dz;
+                    dhp[2 * units + j] = dn * r;
+                    pdh[j] = pdh[j] + dv * z;
                 }
                 dGates.put(gatesFrom + 3 * units * k, dg, 0, 3 * units);
                 dHproj.put(gatesFrom + 3 * units * k, dhp, 0, 3 * units);

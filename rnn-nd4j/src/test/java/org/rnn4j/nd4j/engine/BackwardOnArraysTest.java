@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The LSTM and GRU backward steps on Java arrays ({@code backwardOnArrays}, the float32 path) give the same bits as
- * the equations element by element in double, as {@code HostKernels}' per-element path computes them: rows at
- * offsets and strides, a cell gradient that overwrites the previous step's and a hidden gradient that adds to it.
+ * the equations element by element in float (the JIT's vectorised loop computes each element in the same order):
+ * rows at offsets and strides, a cell gradient that overwrites the previous step's and a hidden gradient that adds
+ * to it.
  */
 class BackwardOnArraysTest {
     private static final int ROWS = 3;
@@ -18,7 +19,7 @@ class BackwardOnArraysTest {
     private static final int FIRST = 2;
 
     @Test
-    void lstmRowsEqualTheEquationsInDouble() {
+    void lstmRowsEqualTheEquationsInFloat() {
         SplittableRandom random = new SplittableRandom(3);
         float[] gates = uniform(random, 5 + 4 * UNITS * ROWS, 0, 1);
         float[] tanhC = uniform(random, 1 + UNITS * ROWS, -1, 1);
@@ -35,19 +36,19 @@ class BackwardOnArraysTest {
                 int g0 = 5 + 4 * UNITS * k;
                 int a0 = 1 + UNITS * k;
                 int s0 = FIRST + STRIDE * k;
-                double i = gates[g0 + j];
-                double f = gates[g0 + UNITS + j];
-                double g = gates[g0 + 2 * UNITS + j];
-                double o = gates[g0 + 3 * UNITS + j];
-                double tc = tanhC[a0 + j];
-                double dhv = dh[a0 + j];
-                double dcv = expectedDc[s0 + j] + dhv * o * (1 - tc * tc);
-                expectedDc[s0 + j] = (float) dcv;
-                expectedGates[g0 + j] = (float) (dcv * g * (i - i * i));
-                expectedGates[g0 + UNITS + j] = (float) (dcv * previousC[s0 + j] * (f - f * f));
-                expectedGates[g0 + 2 * UNITS + j] = (float) (dcv * i * (1 - g * g));
-                expectedGates[g0 + 3 * UNITS + j] = (float) (dhv * tc * (o - o * o));
-                expectedPreviousDc[s0 + j] = (float) (dcv * f);
+                float i = gates[g0 + j];
+                float f = gates[g0 + UNITS + j];
+                float g = gates[g0 + 2 * UNITS + j];
+                float o = gates[g0 + 3 * UNITS + j];
+                float tc = tanhC[a0 + j];
+                float dhv = dh[a0 + j];
+                float dcv = expectedDc[s0 + j] + dhv * o * (1 - tc * tc);
+                expectedDc[s0 + j] = dcv;
+                expectedGates[g0 + j] = (dcv * g * (i - i * i));
+                expectedGates[g0 + UNITS + j] = (dcv * previousC[s0 + j] * (f - f * f));
+                expectedGates[g0 + 2 * UNITS + j] = (dcv * i * (1 - g * g));
+                expectedGates[g0 + 3 * UNITS + j] = (dhv * tc * (o - o * o));
+                expectedPreviousDc[s0 + j] = (dcv * f);
             }
         }
         FloatBuffer dcBuffer = FloatBuffer.wrap(dc);
@@ -62,7 +63,7 @@ class BackwardOnArraysTest {
     }
 
     @Test
-    void gruRowsEqualTheEquationsInDouble() {
+    void gruRowsEqualTheEquationsInFloat() {
         SplittableRandom random = new SplittableRandom(4);
         float[] gates = uniform(random, 4 + 3 * UNITS * ROWS, 0, 1);
         float[] hproj = uniform(random, gates.length, -1, 1);
@@ -77,21 +78,21 @@ class BackwardOnArraysTest {
         for (int k = 0; k < ROWS; k++) {
             for (int j = 0; j < UNITS; j++) {
                 int g0 = 4 + 3 * UNITS * k;
-                double r = gates[g0 + j];
-                double z = gates[g0 + UNITS + j];
-                double n = gates[g0 + 2 * UNITS + j];
-                double dhv = dh[1 + UNITS * k + j];
-                double dn = dhv * (1 - z) * (1 - n * n);
-                double dz = (previousH[FIRST + STRIDE * k + j] - n) * dhv * (z - z * z);
-                double dr = dn * hproj[g0 + 2 * UNITS + j] * (r - r * r);
-                expectedGates[g0 + j] = (float) dr;
-                expectedGates[g0 + UNITS + j] = (float) dz;
-                expectedGates[g0 + 2 * UNITS + j] = (float) dn;
-                expectedHproj[g0 + j] = (float) dr;
-                expectedHproj[g0 + UNITS + j] = (float) dz;
-                expectedHproj[g0 + 2 * UNITS + j] = (float) (dn * r);
+                float r = gates[g0 + j];
+                float z = gates[g0 + UNITS + j];
+                float n = gates[g0 + 2 * UNITS + j];
+                float dhv = dh[1 + UNITS * k + j];
+                float dn = dhv * (1 - z) * (1 - n * n);
+                float dz = (previousH[FIRST + STRIDE * k + j] - n) * dhv * (z - z * z);
+                float dr = dn * hproj[g0 + 2 * UNITS + j] * (r - r * r);
+                expectedGates[g0 + j] = dr;
+                expectedGates[g0 + UNITS + j] = dz;
+                expectedGates[g0 + 2 * UNITS + j] = dn;
+                expectedHproj[g0 + j] = dr;
+                expectedHproj[g0 + UNITS + j] = dz;
+                expectedHproj[g0 + 2 * UNITS + j] = (dn * r);
                 int d0 = 2 + UNITS * k + j;
-                expectedPreviousDh[d0] = (float) (expectedPreviousDh[d0] + dhv * z);
+                expectedPreviousDh[d0] = (expectedPreviousDh[d0] + dhv * z);
             }
         }
         HostKernels.Gru.backwardOnArrays(FloatBuffer.wrap(gates), FloatBuffer.wrap(hproj), FloatBuffer.wrap(dGates),

@@ -18,7 +18,9 @@ import org.rnn4j.nd4j.optim.Adam;
 
 /**
  * End to end: an encoder-decoder with attention learns to reverse digit strings of 3-6 digits (training by hand
- * with Adam, teacher forcing), and greedy decoding then reverses unseen strings exactly.
+ * with Adam, teacher forcing), and greedy decoding then reverses unseen strings exactly. 400 steps, not fewer: at
+ * 250 the outcome still depended on the seed and on float rounding (one seed of six ended at 48 of 100 exact), at
+ * 400 every one of six seeds reached 91-99 with the loss 70x lower.
  */
 class EncoderDecoderLearningTest {
     static final int PAD = 0;
@@ -67,7 +69,7 @@ class EncoderDecoderLearningTest {
         SplittableRandom random = new SplittableRandom(5);
         double first = Double.NaN;
         double last = Double.NaN;
-        for (int step = 0; step < 250; step++) {
+        for (int step = 0; step < 400; step++) {
             List<int[]> sources = new ArrayList<>();
             List<int[]> targets = new ArrayList<>();
             for (int b = 0; b < 32; b++) {
