@@ -94,7 +94,7 @@ final class FusedBuffers {
     INDArray[] inputBiasGradient;
     INDArray[] recurrentBiasGradient;
     /** [q][p]: rows of partition q, columns of partition p of W_hh, stored transposed ([Hp, G*Hp], c order). */
-    INDArray[][] backwardWeights;
+    private INDArray[][] backwardWeights;
     /** How the current pass runs: set by the layer at the start of each pass (a stepper: once). */
     PassPlan plan = PassPlan.INITIAL;
     /** With {@code plan.joinedSteps()}: per partition its rows of {@code [W_ih | W_hh]} packed, its summed biases. */
@@ -268,10 +268,18 @@ final class FusedBuffers {
             recurrentWeights[p] = persistent(type, false, gateRows, hidden);
             inputBias[p] = persistent(type, true, 1, gateRows);
             recurrentBias[p] = persistent(type, true, 1, gateRows);
-            for (int q = 0; q < partitions; q++) {
-                backwardWeights[q][p] = persistent(type, false, partHidden, gateRows);
-            }
         }
+    }
+
+    /**
+     * {@link #backwardWeights}{@code [q][p]}, made on first use: only passes whose products are not packed read it.
+     * Partition p's thread alone makes and reads its column {@code [*][p]}.
+     */
+    INDArray backwardWeights(int q, int p) {
+        if (backwardWeights[q][p] == null) {
+            backwardWeights[q][p] = persistent(h.dataType(), false, partHidden, gateCount * partHidden);
+        }
+        return backwardWeights[q][p];
     }
 
     private INDArray persistent(DataType type, boolean zero, long rows, long columns) {

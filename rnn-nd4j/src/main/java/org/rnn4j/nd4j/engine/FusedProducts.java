@@ -189,7 +189,7 @@ final class FusedProducts {
                 b.packedBackwardWeights[q][p] = VectorProducts.packTransposedBlock(b.host(p, w("weight_hh")).floats(),
                         spec.gates(), spec.hiddenSize(), units, q, p, b.packedBackwardWeights[q][p]);
             } else {
-                PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights[q][p]),
+                PartitionWeights.gatherTransposed(b.host(p, w("weight_hh")), b.host(p, b.backwardWeights(q, p)),
                         spec.gates(), spec.hiddenSize(), units, q, p);
             }
         }
@@ -218,7 +218,7 @@ final class FusedProducts {
         for (int q = 0; q < b.partitions; q++) {
             int source = q;
             b.stepGemm(FusedBuffers.GemmKind.BACKWARD, t, n, p, q, () -> new ReusedGemm(
-                    b.rows(p, b.part(b.dHproj, source), t, n), b.backwardWeights[source][p], target, false, true, 1.0,
+                    b.rows(p, b.part(b.dHproj, source), t, n), b.backwardWeights(source, p), target, false, true, 1.0,
                     1.0)).run();
         }
     }

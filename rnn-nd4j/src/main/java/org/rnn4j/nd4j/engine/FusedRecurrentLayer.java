@@ -228,6 +228,16 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
      * its batch rows between the threads. An LSTM inference pass (not a stepper's) in float32 whose sequences all run
      * every step runs on ND4J's {@code lstmLayer} op where {@link LstmLayerOp#chosen()}.
      */
+    /**
+     * The plan of a pass that keeps its trace on rnn4j's own kernels, as a training pass's: what a backward after an
+     * inference pass on the op recomputes.
+     */
+    private PassPlan tracedPlanOnOwnKernels(long batch, boolean everyStepFull) {
+        PassPlan traced = plan(batch, true, true, true, everyStepFull);
+        assert !traced.layerOp() : "a training pass never runs on the op";
+        return traced;
+    }
+
     PassPlan plan(long batch, boolean keepsTrace, boolean products, boolean training, boolean everyStepFull) {
         boolean layerOp = products && !training && everyStepFull && lstm && hostKernels
                 && dataType() == DataType.FLOAT && LstmLayerOp.chosen();
@@ -392,7 +402,7 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         }
         f.used = true;
         if (b.plan.layerOp()) { // the op kept no gates: recompute the pass with rnn4j's kernels, keeping its trace
-            b.plan = plan(batch, true, true, true, order.full());
+            b.plan = tracedPlanOnOwnKernels(batch, order.full());
             runJavaPass(b, order);
         }
         b.ensureBackward();
