@@ -245,18 +245,24 @@ final class FusedProducts {
             b.passGemm(p, 5, () -> new ReusedGemm(b.span(p, dHproj, batch, steps * batch),
                     b.span(p, b.h, 0, (steps - 1) * batch), dWhh, true, false, 1.0, 1.0)).run();
         }
+        // an LSTM's recurrent gate gradients are its input gate gradients (one buffer): with partitions, whose sums
+        // are written afresh, the one sum serves both biases
+        boolean oneBiasSum = split && b.dHproj == b.dGates;
         if (spec.bias()) {
             b.passGemm(p, 6, () -> new ReusedGemm(b.ones(), dGates, split ? b.inputBiasGradient[p]
                     : inputBiasGradientRow, false, false, 1.0, beta)).run();
-            b.passGemm(p, 7, () -> new ReusedGemm(b.ones(), dHproj, split ? b.recurrentBiasGradient[p]
-                    : recurrentBiasGradientRow, false, false, 1.0, beta)).run();
+            if (!oneBiasSum) {
+                b.passGemm(p, 7, () -> new ReusedGemm(b.ones(), dHproj, split ? b.recurrentBiasGradient[p]
+                        : recurrentBiasGradientRow, false, false, 1.0, beta)).run();
+            }
         }
         if (split) {
             addPartitionRows(b, p, dWih, "weight_ih", spec.inputSize());
             addPartitionRows(b, p, dWhh, "weight_hh", spec.hiddenSize());
             if (spec.bias()) {
                 addPartitionRows(b, p, b.inputBiasGradient[p], "bias_ih", 1);
-                addPartitionRows(b, p, b.recurrentBiasGradient[p], "bias_hh", 1);
+                addPartitionRows(b, p, oneBiasSum ? b.inputBiasGradient[p] : b.recurrentBiasGradient[p], "bias_hh",
+                        1);
             }
         }
     }
