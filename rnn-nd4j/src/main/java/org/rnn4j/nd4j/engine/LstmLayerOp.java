@@ -23,10 +23,10 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
  * <p>The op computes {@code x·Wx + h·Wr + b} with {@code Wx = W_ihᵀ} ({@code [I, 4H]}), {@code Wr = W_hhᵀ}
  * ({@code [H, 4H]}) and {@code b = b_ih + b_hh}, gates in the parameters' order (i f g o). It is given the
  * transposed views of the layer's own weights, not copies: oneDNN reorders the weights into its own blocked layout
- * at every call whatever layout it is given, and reads a transposed view as fast as a transposed copy
- * (docs/cpu-engine.md), so a pass always sees the weights as they are now, however they were last written (an
- * optimizer step, a checkpoint load, a user's own write), with nothing to copy or compare. The bias sum is made
- * again every pass ({@code 8H} floats).
+ * at every call whatever layout it is given, and from a transposed view at nearly the cost of a transposed copy
+ * (docs/performance.md, {@code OpWeightLayouts}), so a pass always sees the weights as they are now, however they
+ * were last written (an optimizer step, a checkpoint load, a user's own write), with nothing to copy, compare or
+ * keep. The bias sum is made again every pass ({@code 8H} floats).
  * It writes every step's {@code h} into the pass's {@code h} buffer and the last {@code c}, which goes to the last
  * step's rows of {@code c}, where the trace reads the final state. It keeps no gates, so a backward after such a pass
  * first recomputes the trace with the Java kernels ({@code FusedRecurrentLayer}).
