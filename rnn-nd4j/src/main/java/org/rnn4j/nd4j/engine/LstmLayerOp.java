@@ -27,8 +27,8 @@ import org.rnn4j.nd4j.internal.PartitionRunner;
  * (docs/performance.md, {@code OpWeightLayouts}), so a pass always sees the weights as they are now, however they
  * were last written (an optimizer step, a checkpoint load, a user's own write), with nothing to copy, compare or
  * keep. The bias sum is made again every pass ({@code 8H} floats).
- * It writes every step's {@code h} into the pass's {@code h} buffer and the last {@code c}, which goes to the last
- * step's rows of {@code c}, where the trace reads the final state. It keeps no gates, so a backward after such a pass
+ * It writes every step's {@code h} into the pass's {@code h} buffer and the last {@code c} into the last step's rows
+ * of {@code c}, where the trace reads the final state. It keeps no gates, so a backward after such a pass
  * first recomputes the trace with the Java kernels ({@code FusedRecurrentLayer}).
  *
  * <p>Its threads are OpenMP's, whose count is per calling thread: each pass sets it to the threads it got from the
@@ -44,7 +44,6 @@ final class LstmLayerOp {
     private final INDArray bias;
     /** The op's last h, unread (the trace reads it from {@code h}): its oneDNN form gives both last states or none. */
     private final INDArray lastHidden;
-    private final INDArray lastCell;
     private final DynamicCustomOp op;
 
     /** The layer's weights: views of its parameters, fixed for its life (written in place, never replaced). */
@@ -54,7 +53,6 @@ final class LstmLayerOp {
         DataType type = b.h.dataType();
         bias = Buffers.persistent(type, true, 'c', 4 * hidden);
         lastHidden = Buffers.persistent(type, false, 'c', b.batch, hidden);
-        lastCell = Buffers.persistent(type, false, 'c', b.batch, hidden);
         // built through the builder: new LSTMLayer(...) refuses null optional inputs in ND4J 1.0.0-M2.1
         op = DynamicCustomOp.builder("lstmLayer")
                 .addInputs(input, weightIh.transpose(), weightHh.transpose(), bias, b.h0, b.c0)
@@ -64,7 +62,8 @@ final class LstmLayerOp {
                 .addFloatingPointArguments(0.0) // no cell clipping
                 // biases, sequence lengths, initial h, initial c, peepholes, full sequence, last h, last c
                 .addBooleanArguments(true, false, true, true, false, true, true, true)
-                .addOutputs(b.outputs(), lastHidden, lastCell)
+                // the last c straight into the last step's rows of c, where the trace reads the final state
+                .addOutputs(b.outputs(), lastHidden, b.rows(b.c, b.steps - 1, b.batch))
                 .build();
     }
 
@@ -111,6 +110,5 @@ final class LstmLayerOp {
                 Backend.openMpThreadsOfThisThread(before);
             }
         });
-        b.rows(b.c, b.steps - 1, b.batch).assign(lastCell);
     }
 }
