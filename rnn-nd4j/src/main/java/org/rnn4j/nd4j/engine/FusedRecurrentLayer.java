@@ -221,14 +221,6 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
     }
 
     /**
-     * How a pass over {@code batch} rows runs ({@link PassPlan}), the one decision of the paths: the host kernels use
-     * the Vector API ({@link VectorSupport}) for float32 where the JVM has it; with {@code products} (every pass but a
-     * stepper's) the recurrent products too, where the product kernel fits; an LSTM then joins each step into one
-     * product; and a pass without trace of at least {@link JoinedLstmSteps#MIN_GROUP_ROWS} rows per partition splits
-     * its batch rows between the threads. An LSTM inference pass (not a stepper's) in float32 whose sequences all run
-     * every step runs on ND4J's {@code lstmLayer} op where {@link LstmLayerOp#chosen()}.
-     */
-    /**
      * The plan of a pass that keeps its trace on rnn4j's own kernels, as a training pass's: what a backward after an
      * inference pass on the op recomputes.
      */
@@ -238,6 +230,14 @@ public final class FusedRecurrentLayer extends ParameterOwner implements Sequenc
         return traced;
     }
 
+    /**
+     * How a pass over {@code batch} rows runs ({@link PassPlan}), the one decision of the paths: the host kernels use
+     * the Vector API ({@link VectorSupport}) for float32 where the JVM has it; with {@code products} (every pass but a
+     * stepper's) the recurrent products too, where the product kernel fits; an LSTM then joins each step into one
+     * product; and a pass without trace of at least {@link JoinedLstmSteps#MIN_GROUP_ROWS} rows per partition splits
+     * its batch rows between the threads. An LSTM inference pass (not a stepper's) in float32 whose sequences all run
+     * every step runs on ND4J's {@code lstmLayer} op where {@link LstmLayerOp#chosen()}.
+     */
     PassPlan plan(long batch, boolean keepsTrace, boolean products, boolean training, boolean everyStepFull) {
         boolean layerOp = products && !training && everyStepFull && lstm && hostKernels
                 && dataType() == DataType.FLOAT && LstmLayerOp.chosen();

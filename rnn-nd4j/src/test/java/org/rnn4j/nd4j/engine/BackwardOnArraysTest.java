@@ -44,11 +44,11 @@ class BackwardOnArraysTest {
                 float dhv = dh[a0 + j];
                 float dcv = expectedDc[s0 + j] + dhv * o * (1 - tc * tc);
                 expectedDc[s0 + j] = dcv;
-                expectedGates[g0 + j] = (dcv * g * (i - i * i));
-                expectedGates[g0 + UNITS + j] = (dcv * previousC[s0 + j] * (f - f * f));
-                expectedGates[g0 + 2 * UNITS + j] = (dcv * i * (1 - g * g));
-                expectedGates[g0 + 3 * UNITS + j] = (dhv * tc * (o - o * o));
-                expectedPreviousDc[s0 + j] = (dcv * f);
+                expectedGates[g0 + j] = dcv * g * (i - i * i);
+                expectedGates[g0 + UNITS + j] = dcv * previousC[s0 + j] * (f - f * f);
+                expectedGates[g0 + 2 * UNITS + j] = dcv * i * (1 - g * g);
+                expectedGates[g0 + 3 * UNITS + j] = dhv * tc * (o - o * o);
+                expectedPreviousDc[s0 + j] = dcv * f;
             }
         }
         FloatBuffer dcBuffer = FloatBuffer.wrap(dc);
@@ -90,9 +90,9 @@ class BackwardOnArraysTest {
                 expectedGates[g0 + 2 * UNITS + j] = dn;
                 expectedHproj[g0 + j] = dr;
                 expectedHproj[g0 + UNITS + j] = dz;
-                expectedHproj[g0 + 2 * UNITS + j] = (dn * r);
+                expectedHproj[g0 + 2 * UNITS + j] = dn * r;
                 int d0 = 2 + UNITS * k + j;
-                expectedPreviousDh[d0] = (expectedPreviousDh[d0] + dhv * z);
+                expectedPreviousDh[d0] = expectedPreviousDh[d0] + dhv * z;
             }
         }
         HostKernels.Gru.backwardOnArrays(FloatBuffer.wrap(gates), FloatBuffer.wrap(hproj), FloatBuffer.wrap(dGates),
