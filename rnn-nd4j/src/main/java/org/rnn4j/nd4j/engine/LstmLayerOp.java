@@ -101,14 +101,18 @@ final class LstmLayerOp {
                 sum.put(i, bi.get(i) + bh.get(i));
             }
         }
-        PartitionRunner.withWorkers(threads, granted -> {
-            int before = Backend.openMpThreadsOfThisThread();
-            Backend.openMpThreadsOfThisThread(granted);
-            try {
-                Nd4j.exec(op);
-            } finally { // ND4J's OpenBLAS runs on OpenMP: left at two, this thread's next products ran 2x slower
-                Backend.openMpThreadsOfThisThread(before);
-            }
-        });
+        try {
+            PartitionRunner.withWorkers(threads, granted -> {
+                int before = Backend.openMpThreadsOfThisThread();
+                Backend.openMpThreadsOfThisThread(granted);
+                try {
+                    Nd4j.exec(op);
+                } finally { // ND4J's OpenBLAS runs on OpenMP: left at two, this thread's next products ran 2x slower
+                    Backend.openMpThreadsOfThisThread(before);
+                }
+            });
+        } finally { // the caller's input, often large, must not stay reachable through the op until the next pass
+            op.setInputArgument(INPUT, null);
+        }
     }
 }

@@ -136,6 +136,27 @@ class LstmLayerOpTest {
         }
     }
 
+    /**
+     * The op reads the caller's input but does not keep it: after a final-state pass the input is collectable (a
+     * server's large batches must not stay alive until the layer's next pass).
+     */
+    @Test
+    void theOpDoesNotKeepTheCallersInput() throws InterruptedException {
+        RecurrentCellSpec spec = CellKind.LSTM.spec(4, 16, true);
+        Parameters p = parameters(spec, 2);
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(spec, p, p.zerosLike());
+        java.lang.ref.WeakReference<INDArray> input = onOp(true, () -> {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3, 4);
+            layer.finalState(x, null, null);
+            return new java.lang.ref.WeakReference<>(x);
+        });
+        for (int i = 0; i < 20 && input.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(input.get() == null, "the input is still reachable after the pass");
+    }
+
     /** The op keeps no gates: a backward recomputes the trace, and its gradients are the Java kernels'. */
     @Test
     void backwardAfterAnOpPassGivesTheJavaGradients() {
