@@ -76,9 +76,19 @@ class JoinedLstmStepsTest {
         }
     }
 
-    /** A pass without trace leaves the gate buffers unallocated; a traced pass after it allocates and uses them. */
+    /**
+     * A pass without trace leaves the gate buffers unallocated; a traced pass after it allocates and uses them. On
+     * rnn4j's kernels: a traced inference pass on ND4J's op (its oneDNN build) keeps no gates.
+     */
     @Test
     void passesWithoutTraceAllocateNoGateBuffers() {
+        SystemProperties.with(LstmLayerOp.PROPERTY, "false", () -> {
+            passesWithoutTraceAllocateNoGateBuffersOnOwnKernels();
+            return null;
+        });
+    }
+
+    private void passesWithoutTraceAllocateNoGateBuffersOnOwnKernels() {
         assumeJoinedSteps();
         Parameters parameters = parameters(SPEC, 6);
         Nd4j.getRandom().setSeed(6);
