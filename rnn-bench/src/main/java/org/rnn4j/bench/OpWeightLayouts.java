@@ -1,6 +1,5 @@
 package org.rnn4j.bench;
 
-import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,10 +9,11 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.rnn4j.nd4j.model.SequenceModel;
 
 /**
- * ND4J's {@code lstmLayer} op given its weights two ways, in alternating blocks in one JVM: as c-order copies of
- * {@code W_ihᵀ} and {@code W_hhᵀ} (the op's documented layout) and as the transposed views of rnn4j's parameters
- * (what rnn4j gives it). It first checks that both give the same outputs, then prints each round's medians and the
- * median of the rounds' ratios. Usage: {@code OpWeightLayouts CONFIG THREADS PASSES_PER_BLOCK ROUNDS}, e.g.
+ * ND4J's {@code lstmLayer} op given its weights two ways, in alternating blocks in one JVM
+ * ({@link AlternatingBlocks}): as c-order copies of {@code W_ihᵀ} and {@code W_hhᵀ} (the op's documented layout) and
+ * as the transposed views of rnn4j's parameters (what rnn4j gives it). It first checks that both give the same
+ * outputs, then prints each round's medians and the median of the rounds' ratios. Usage:
+ * {@code OpWeightLayouts CONFIG THREADS PASSES_PER_BLOCK ROUNDS}, e.g.
  * {@code mvn -q -pl rnn-bench -Ponednn -Donednn.classifier=linux-x86_64-onednn-avx512 exec:exec
  * -Dbench.main=org.rnn4j.bench.OpWeightLayouts -Dbench.args="B 2 20 16"}.
  */
@@ -22,18 +22,9 @@ public final class OpWeightLayouts {
     }
 
     public static void main(String[] args) {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: OpWeightLayouts CONFIG THREADS PASSES_PER_BLOCK ROUNDS, got "
-                    + Arrays.toString(args));
-        }
-        Workload w = Workload.named(args[0]);
-        int threads = Integer.parseInt(args[1]);
-        int passes = Integer.parseInt(args[2]);
-        int rounds = Integer.parseInt(args[3]);
-        if (threads < 1 || passes < 1 || rounds < 1) {
-            throw new IllegalArgumentException("THREADS, PASSES_PER_BLOCK and ROUNDS must be at least 1, got "
-                    + Arrays.toString(args));
-        }
+        AlternatingBlocks.Settings settings = AlternatingBlocks.Settings.parse("OpWeightLayouts", args);
+        Workload w = Workload.named(settings.config());
+        int threads = settings.threads();
         Runners.threads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         SequenceModel model = new Rnn4jRunner("lstm", w).model();
@@ -52,32 +43,10 @@ public final class OpWeightLayouts {
         if (difference != 0) {
             throw new IllegalStateException("the op's outputs differ by " + difference + " between the two layouts");
         }
-        double[] ratios = new double[rounds];
-        for (int round = -1; round < rounds; round++) {
-            double[] copies = new double[passes];
-            double[] views = new double[passes];
-            for (int block = 0; block < 2; block++) {
-                boolean runViews = (block == 0) == (round % 2 == 0);
-                double[] ms = runViews ? views : copies;
-                for (int i = 0; i < passes; i++) {
-                    long start = System.nanoTime();
-                    Nd4j.exec(runViews ? viewed : copied);
-                    ms[i] = (System.nanoTime() - start) / 1e6;
-                }
-            }
-            if (round < 0) {
-                continue; // warm-up
-            }
-            double c = PlainLoop.medianOf(copies);
-            double v = PlainLoop.medianOf(views);
-            ratios[round] = v / c;
-            System.out.printf(Locale.ROOT, "round %d: copies %.3f ms, views %.3f ms, views/copies %.3f%n",
-                    round + 1, c, v, ratios[round]);
-        }
-        System.out.printf(Locale.ROOT, "config %s, %d threads, %d rounds of %d passes: views_over_copies=%.3f "
-                        + "(median of the rounds' ratios; range %.3f-%.3f)%n", w.name(), threads, rounds, passes,
-                PlainLoop.medianOf(ratios), Arrays.stream(ratios).min().orElseThrow(),
-                Arrays.stream(ratios).max().orElseThrow());
+        AlternatingBlocks.Rounds rounds = AlternatingBlocks.time("copies", () -> Nd4j.exec(copied), "views",
+                () -> Nd4j.exec(viewed), settings);
+        System.out.printf(Locale.ROOT, "config %s, %d threads, %d rounds of %d passes: %s%n", w.name(), threads,
+                settings.rounds(), settings.passes(), rounds.summary("copies", "views"));
     }
 
     private static DynamicCustomOp op(Workload w, INDArray x, INDArray wx, INDArray wr, INDArray bias,
